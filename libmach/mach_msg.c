@@ -1,0 +1,365 @@
+/* mach_msg: the trap and glibc's wrapper.
+ *
+ * Sending: the message goes to machd as it is.  Out-of-line regions are
+ * gathered here, in the sender, because machd cannot read them: small ones
+ * (and port-name arrays) as bytes after the message, large ones as sealed
+ * memfds (one copy; the receiver maps it).  They are listed in message order
+ * so machd can match them with the descriptors it parses itself.  After a
+ * successful send, regions marked msgt_deallocate leave the sender, as in
+ * GNU Mach.
+ *
+ * Receiving: the reply carries the message (names already in this task's
+ * space) and, for out-of-line regions, where each goes: libmach maps or
+ * copies each region and writes its address into the message.
+ */
+#include "channel.h"
+#include "libmach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Gathered out-of-line regions of one message. */
+struct gather {
+	struct hell_ool_in *table;
+	uint32_t count, cap;
+	uint8_t *blob;
+	uint32_t blob_size, blob_cap;
+	int fds[HELL_CHAN_MAX_FDS];
+	int nfds;
+	/* Regions to deallocate once sent. */
+	struct { vm_address_t addr; vm_size_t size; } dealloc[64];
+	int ndealloc;
+	bool failed;
+};
+
+static void
+gather_free(struct gather *g)
+{
+	for (int i = 0; i < g->nfds; i++)
+		close(g->fds[i]);
+	free(g->table);
+	free(g->blob);
+}
+
+static struct hell_ool_in *
+gather_entry(struct gather *g)
+{
+	if (g->count == g->cap) {
+		uint32_t cap = g->cap ? g->cap * 2 : 8;
+		struct hell_ool_in *t = realloc(g->table, cap * sizeof *t);
+
+		if (!t) {
+			g->failed = true;
+			return NULL;
+		}
+		g->table = t;
+		g->cap = cap;
+	}
+	return &g->table[g->count++];
+}
+
+/* Copy LEN bytes at ADDR (the task's own memory, maybe bad) into the blob. */
+static bool
+gather_bytes(struct gather *g, const void *addr, uint64_t len, uint32_t *offset)
+{
+	uint64_t at = ((uint64_t) g->blob_size + 7) & ~7ull;
+	struct iovec local, remote;
+
+	if (at + len > UINT32_MAX)
+		return false;
+	if (at + len > g->blob_cap) {
+		uint64_t cap = g->blob_cap ? g->blob_cap : 4096;
+		uint8_t *b;
+
+		while (cap < at + len)
+			cap *= 2;
+		b = realloc(g->blob, cap);
+		if (!b)
+			return false;
+		g->blob = b;
+		g->blob_cap = (uint32_t) cap;
+	}
+	if (len) {
+		/* process_vm_readv on ourselves turns a bad address into
+		 * EFAULT instead of a crash: MACH_SEND_INVALID_MEMORY. */
+		local = (struct iovec) { g->blob + at, len };
+		remote = (struct iovec) { (void *) addr, len };
+		if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t) len)
+			return false;
+	}
+	*offset = (uint32_t) at;
+	g->blob_size = (uint32_t) (at + len);
+	return true;
+}
+
+/* A sealed memfd with LEN bytes at ADDR. */
+static int
+gather_memfd(const void *addr, uint64_t len)
+{
+	int fd = memfd_create("hell-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	uint64_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t) len) < 0)
+		goto fail;
+	while (done < len) {
+		ssize_t n = pwrite(fd, (const char *) addr + done, len - done, (off_t) done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;	/* EFAULT: a bad address */
+		done += (uint64_t) n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* Walk the body the way machd will and gather each out-of-line region.
+ * A malformed body just stops the walk: machd finds the same fault and
+ * answers with GNU Mach's code. */
+static void
+gather_message(const mach_msg_header_t *msg, mach_msg_size_t size, struct gather *g)
+{
+	const uint8_t *cur = (const uint8_t *) (msg + 1), *end = (const uint8_t *) msg + size;
+
+	while (cur + sizeof(mach_msg_type_t) <= end && !g->failed) {
+		const mach_msg_type_t *t = (const mach_msg_type_t *) cur;
+		bool is_port = MACH_MSG_TYPE_PORT_ANY(t->msgt_name);
+		uint64_t length = ((uint64_t) t->msgt_number * t->msgt_size + 7) >> 3;
+		struct hell_ool_in *e;
+		vm_address_t addr;
+
+		cur += sizeof(mach_msg_type_t);
+		if (t->msgt_inline) {
+			if ((uint64_t) (end - cur) < length)
+				return;
+			cur += length;
+		} else {
+			if (end - cur < (ptrdiff_t) sizeof addr)
+				return;
+			memcpy(&addr, cur, sizeof addr);
+			cur += sizeof addr;
+			e = gather_entry(g);
+			if (!e)
+				return;
+			e->size = length;
+			if (is_port || length <= HELL_OOL_INLINE_MAX || g->nfds == HELL_CHAN_MAX_FDS) {
+				e->kind = HELL_OOL_BLOB;
+				if (!gather_bytes(g, (const void *) addr, length, &e->index)) {
+					g->failed = true;
+					return;
+				}
+			} else {
+				int fd = gather_memfd((const void *) addr, length);
+
+				if (fd < 0) {
+					g->failed = true;
+					return;
+				}
+				e->kind = HELL_OOL_FD;
+				e->index = (uint32_t) g->nfds;
+				g->fds[g->nfds++] = fd;
+			}
+			if (t->msgt_deallocate && length && g->ndealloc < 64) {
+				g->dealloc[g->ndealloc].addr = addr;
+				g->dealloc[g->ndealloc].size = length;
+				g->ndealloc++;
+			}
+		}
+		cur = (const uint8_t *) (((uintptr_t) cur + 7) & ~(uintptr_t) 7);
+	}
+}
+
+/* Put the regions of a received message where the fixups say. */
+static mach_msg_return_t
+apply_fixups(mach_msg_header_t *msg, mach_msg_size_t msg_size, const struct hell_ool_out *fx,
+	     uint32_t count, const uint8_t *blob, uint64_t blob_size, const int *fds, int nfds)
+{
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	for (uint32_t i = 0; i < count; i++) {
+		void *p = NULL;
+
+		if ((uint64_t) fx[i].offset + sizeof(void *) > msg_size)
+			return MACH_RCV_INVALID_DATA;
+		if (fx[i].size == 0) {
+			p = NULL;
+		} else if (fx[i].kind == HELL_OOL_BLOB) {
+			if (fx[i].index + fx[i].size > blob_size)
+				return MACH_RCV_INVALID_DATA;
+			p = __hell_map_anon(fx[i].size);
+			if (p)
+				memcpy(p, blob + fx[i].index, fx[i].size);
+		} else if (fx[i].kind == HELL_OOL_FD && fx[i].index < (uint64_t) nfds) {
+			p = __hell_map_fd(fds[fx[i].index], fx[i].size);
+		}
+		if (fx[i].size && !p)
+			mr = MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE;
+		memcpy((uint8_t *) msg + fx[i].offset, &p, sizeof p);
+	}
+	return mr;
+}
+
+/* The bulk of a reply: the message, its fixups and blob, and memfds. */
+static mach_msg_return_t
+receive_bulk(const struct hell_rep *rep, mach_msg_header_t *msg, mach_msg_size_t rcv_size)
+{
+	int fds[HELL_CHAN_MAX_FDS + 1];
+	int nfds = 0;
+	size_t map_size;
+	uint8_t *bulk = hell_chan_bulk(rep, fds, &nfds, &map_size);
+	uint64_t table = (uint64_t) rep->fixup_count * sizeof(struct hell_ool_out);
+	mach_msg_return_t mr;
+
+	if (!bulk) {
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		return MACH_RCV_INVALID_DATA;
+	}
+	if (rep->msg_size > rcv_size || rep->msg_size + table > rep->bulk_size) {
+		mr = MACH_RCV_INVALID_DATA;
+	} else {
+		struct hell_ool_out *fx = malloc(table ? table : 1);
+
+		/* Copies: the bulk buffer need not be aligned for them. */
+		memcpy(msg, bulk, rep->msg_size);
+		memcpy(fx, bulk + rep->msg_size, table);
+		mr = apply_fixups(msg, rep->msg_size, fx, rep->fixup_count,
+				  bulk + rep->msg_size + table,
+				  rep->bulk_size - rep->msg_size - table, fds, nfds);
+		free(fx);
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	hell_chan_bulk_free(bulk, map_size);
+	return mr != MACH_MSG_SUCCESS ? mr : rep->kr;
+}
+
+mach_msg_return_t
+mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+	      mach_msg_size_t rcv_size, mach_port_name_t rcv_name,
+	      mach_msg_timeout_t timeout, mach_port_name_t notify)
+{
+	struct hell_req req = {
+		.op = HELL_OP_MACH_MSG,
+		.arg = { (uint64_t) option, send_size, rcv_size, rcv_name, timeout, notify },
+	};
+	struct gather g = { 0 };
+	struct iovec iov[3];
+	int iovcnt = 0, payload_fd = -1;
+	struct hell_rep rep;
+	mach_msg_return_t mr;
+	bool sending = option & MACH_SEND_MSG;
+	int fds[HELL_CHAN_MAX_FDS + 1];
+	int nfds = 0;
+
+	if (!(option & MACH_RCV_MSG))
+		rcv_size = 0;
+	if (hell_chan() < 0)
+		return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
+
+	if (sending) {
+		if (send_size >= sizeof(mach_msg_header_t) && (send_size & 7) == 0 &&
+		    (msg->msgh_bits & MACH_MSGH_BITS_COMPLEX))
+			gather_message(msg, send_size, &g);
+		if (g.failed) {
+			gather_free(&g);
+			return MACH_SEND_INVALID_MEMORY;
+		}
+		req.ool_count = g.count;
+		req.blob_size = g.blob_size;
+		iov[iovcnt++] = (struct iovec) { msg, send_size };
+		if (g.count)
+			iov[iovcnt++] = (struct iovec) { g.table, g.count * sizeof *g.table };
+		if (g.blob_size)
+			iov[iovcnt++] = (struct iovec) { g.blob, g.blob_size };
+		if ((uint64_t) send_size + g.count * sizeof *g.table + g.blob_size > HELL_CHAN_INLINE_MAX) {
+			/* Too big for one datagram: the payload goes in a memfd. */
+			payload_fd = memfd_create("hell-msg", MFD_CLOEXEC);
+			if (payload_fd < 0 || pwritev(payload_fd, iov, iovcnt, 0) < 0) {
+				if (payload_fd >= 0)
+					close(payload_fd);
+				gather_free(&g);
+				return MACH_SEND_NO_BUFFER;
+			}
+			req.flags |= HELL_REQ_PAYLOAD_IN_FD;
+			iovcnt = 0;
+			fds[nfds++] = payload_fd;
+		}
+		for (int i = 0; i < g.nfds; i++)
+			fds[nfds++] = g.fds[i];
+	}
+
+	if (hell_chan_call(&req, iov, iovcnt, fds, nfds, &rep, msg, rcv_size) < 0) {
+		if (payload_fd >= 0)
+			close(payload_fd);
+		gather_free(&g);
+		return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
+	}
+	if (payload_fd >= 0)
+		close(payload_fd);
+
+	/* The send happened unless machd answered with a send-side error
+	 * (receive-side codes, 0x10004000 and up, come after the send). */
+	if (sending && (rep.kr == MACH_MSG_SUCCESS || (rep.kr & 0xffffc000) == 0x10004000))
+		for (int i = 0; i < g.ndealloc; i++)
+			vm_deallocate(mach_task_self(), g.dealloc[i].addr, g.dealloc[i].size);
+	gather_free(&g);
+
+	mr = rep.kr;
+	if (rep.flags & HELL_REP_BULK)
+		return receive_bulk(&rep, msg, rcv_size);
+	if (mr == MACH_RCV_TOO_LARGE && rep.msg_size == 0 &&
+	    rcv_size >= offsetof(mach_msg_header_t, msgh_size) + sizeof msg->msgh_size)
+		msg->msgh_size = (mach_msg_size_t) rep.val[0];	/* MACH_RCV_LARGE: the size needed */
+	return mr;
+}
+
+mach_msg_return_t
+mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
+	 mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+	 mach_port_name_t notify)
+{
+	mach_msg_return_t mr;
+
+	/* glibc's semantics: an interrupted send or receive is retried unless
+	 * the caller asked to see interruptions; a retried receive does not
+	 * send again. */
+	mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	while (mr == MACH_SEND_INTERRUPTED && !(option & MACH_SEND_INTERRUPT))
+		mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	while (mr == MACH_RCV_INTERRUPTED && !(option & MACH_RCV_INTERRUPT))
+		mr = mach_msg_trap(msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name,
+				   timeout, notify);
+	return mr;
+}
+
+mach_msg_return_t
+mach_msg_send(mach_msg_header_t *msg)
+{
+	return mach_msg(msg, MACH_SEND_MSG, msg->msgh_size, 0, MACH_PORT_NULL,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+mach_msg_return_t
+mach_msg_receive(mach_msg_header_t *msg)
+{
+	return mach_msg(msg, MACH_RCV_MSG, 0, msg->msgh_size, msg->msgh_local_port,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+__typeof(mach_msg) __mach_msg __attribute__((alias("mach_msg")));
+__typeof(mach_msg_trap) __mach_msg_trap __attribute__((alias("mach_msg_trap")));

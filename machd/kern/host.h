@@ -1,0 +1,11 @@
+/* The host: see host.c. */
+#ifndef MACHD_KERN_HOST_H
+#define MACHD_KERN_HOST_H
+
+#include "../ipc/ipc.h"
+
+extern struct ipc_port *host_port;
+void host_init(void);
+void host_shutdown(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* The one narrow layer through which machd uses Linux process and memory
+ * services; errno becomes kern_return_t here and nowhere else. */
+#ifndef MACHD_LINUX_SYS_H
+#define MACHD_LINUX_SYS_H
+
+#include <mach/kern_return.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+kern_return_t linux_errno_to_kr(int err);
+
+/* Is FD a memfd sealed against writes, growing and shrinking, holding at
+ * least LEN bytes?  (What an out-of-line region must be.) */
+bool linux_memfd_sealed_and_large_enough(int fd, uint64_t len);
+/* Read LEN bytes from offset 0 of FD into BUF; zero-fills what is short. */
+void linux_read_fully(int fd, void *buf, uint64_t len);
+/* A sealed memfd holding LEN bytes of DATA, or -1. */
+int linux_memfd_from(const void *data, uint64_t len);
+
+int linux_pidfd_open(pid_t pid);
+/* Send SIG through PIDFD. */
+kern_return_t linux_pidfd_kill(int pidfd, int sig);
+/* The parent pid of PID (from /proc), or -1. */
+pid_t linux_proc_ppid(pid_t pid);
+/* The command name of PID into BUF (at most LEN bytes, NUL-terminated). */
+void linux_proc_comm(pid_t pid, char *buf, size_t len);
+/* Resident and virtual size (bytes) and CPU times (µs) of PID. */
+struct linux_proc_usage {
+	uint64_t vsize, rss, utime_us, stime_us, start_us;
+};
+bool linux_proc_usage(pid_t pid, struct linux_proc_usage *u);
+/* A good random 64-bit value (for tokens). */
+uint64_t linux_random64(void);
+
+#endif
