@@ -160,6 +160,7 @@ start_machd(const char *sock, const char *log, bool leak_check, bool detach)
 {
 	char *machd = machd_path();
 	pid_t pid = fork();
+	int status;
 
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
@@ -182,10 +183,10 @@ start_machd(const char *sock, const char *log, bool leak_check, bool detach)
 		_exit(127);
 	}
 	for (int i = 0; i < 500; i++) {
-		int status;
-
-		if (socket_alive(sock))
+		if (socket_alive(sock)) {
+			free(machd);
 			return pid;
+		}
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			die("machd (%s) exited at start%s", machd, log ? "; see the log" : "");
 		nanosleep(&(struct timespec) { 0, 10000000 }, NULL);
@@ -263,6 +264,7 @@ cmd_run(int argc, char **argv)
 			die("waitpid: %s", strerror(errno));
 	result = exit_status(status);
 
+	free(home);
 	if (machd > 0) {
 		int mstatus;
 
@@ -279,6 +281,7 @@ cmd_run(int argc, char **argv)
 				result = 3;
 		}
 	}
+	free(sock);
 	return result;
 }
 

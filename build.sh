@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# HELL's two commands:
+#   ./build.sh demo    set up, build, and show two Mach tasks talking on Linux
+#   ./build.sh check   set up, build, and run the whole test suite, once
+#                      normally and once under ASan+UBSan
+# Set-up (scripts/setup-deps) installs what is missing on Debian 12 or 13.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+setup() {
+    ./scripts/setup-deps >/dev/null
+}
+
+build() { # builddir [meson options...]
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >/dev/null
+    fi
+    ninja -C "$dir" >/dev/null
+}
+
+# Run a suite in DIR; add its counts to the totals.
+passed=0 failed=0
+run_tests() { # builddir label
+    local dir=$1 label=$2 log
+    log=$(mktemp)
+    echo "== tests ($label) =="
+    set +e
+    meson test -C "$dir" --print-errorlogs --num-processes 2 2>&1 | tee "$log" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout|Unexpected Pass|Expected Fail):'
+    set -e
+    local ok fail to up
+    ok=$(awk '/^Ok:/ {print $2}' "$log"); fail=$(awk '/^Fail:/ {print $2}' "$log")
+    to=$(awk '/^Timeout:/ {print $2}' "$log"); up=$(awk '/^Unexpected Pass:/ {print $3}' "$log")
+    if [ -z "$ok" ]; then
+        echo "meson test did not run in $dir (see $dir/meson-logs/testlog.txt)"
+        failed=$((failed + 1))
+    else
+        passed=$((passed + ok)); failed=$((failed + ${fail:-0} + ${to:-0} + ${up:-0}))
+    fi
+    rm -f "$log"
+}
+
+case "${1:-}" in
+demo)
+    setup
+    build build
+    echo "== HELL demo: two Mach tasks on Linux, a MIG RPC between them =="
+    exec build/tools/hell run build/examples/echo/echo-demo
+    ;;
+check)
+    setup
+    echo "== build =="
+    build build
+    run_tests build "normal build"
+    echo "== build with ASan and UBSan =="
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        run_tests build-asan "ASan+UBSan"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    ;;
+*)
+    echo "usage: ./build.sh demo|check" >&2
+    exit 2
+    ;;
+esac
