@@ -107,7 +107,9 @@ test_urefs_limit_send(void)
 
 	/* A huge negative delta is an underflow. */
 	CHECK_KR(mach_port_mod_refs(TASK, p, MACH_PORT_RIGHT_SEND, -0x7fffffff), KERN_INVALID_VALUE);
-	CHECK_KR(mach_port_mod_refs(TASK, p, MACH_PORT_RIGHT_SEND, -(int) max_send), KERN_SUCCESS);
+	CHECK_KR(mach_port_mod_refs(TASK, p, MACH_PORT_RIGHT_SEND,
+				    -(mach_port_delta_t) testlib_refs(p, MACH_PORT_RIGHT_SEND)),
+		 KERN_SUCCESS);
 	CHECK_EQ(testlib_type(p), MACH_PORT_TYPE_RECEIVE);
 
 	/* From a small count, a delta that would pass the limit fails as a whole. */

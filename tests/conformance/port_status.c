@@ -30,20 +30,26 @@ test_status_counts(void)
 	CHECK_EQ(st.mps_msgcount, 1);
 	CHECK_EQ(st.mps_seqno, 1);
 
-	/* A send-once right used as a destination is consumed by the send. */
+	/* A send-once right used as a destination leaves our space, but it
+	 * still exists, held by the queued message, until that is received. */
 	CHECK_KR(send_empty(so1, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 3),
 		 MACH_MSG_SUCCESS);
+	CHECK(!name_exists(so1));
 	st = port_status(p);
-	CHECK_EQ(st.mps_sorights, 1);
+	CHECK_EQ(st.mps_sorights, 2);
 	CHECK_EQ(st.mps_msgcount, 2);
 
 	/* A queued message holds the send right it was sent to. */
 	CHECK_KR(mach_port_deallocate(TASK, p), KERN_SUCCESS);
 	CHECK_EQ(testlib_type(p), MACH_PORT_TYPE_RECEIVE);
 	CHECK_EQ(port_status(p).mps_srights, 1);
+	/* Deallocating a send-once right uses it for a send-once notification,
+	 * which holds it until received (ipc_notify_send_once). */
 	CHECK_KR(mach_port_deallocate(TASK, so2), KERN_SUCCESS);
-	CHECK_EQ(port_status(p).mps_sorights, 0);
+	CHECK_EQ(port_status(p).mps_sorights, 2);
+	CHECK_EQ(port_status(p).mps_msgcount, 3);
 	CHECK_EQ(drain(p), 3);	/* message 2, message 3, the send-once notification */
+	CHECK_EQ(port_status(p).mps_sorights, 0);
 	CHECK_EQ(port_status(p).mps_srights, 0);
 	CHECK_EQ(port_status(p).mps_seqno, 4);
 
