@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -183,11 +184,30 @@ hell_chan(void)
 	return chan_open();
 }
 
+ssize_t
+__hell_sys_sendmsg(int fd, const struct msghdr *mh, int flags)
+{
+	return syscall(SYS_sendmsg, fd, mh, flags);
+}
+
+ssize_t
+__hell_sys_recvmsg(int fd, struct msghdr *mh, int flags)
+{
+	return syscall(SYS_recvmsg, fd, mh, flags);
+}
+
+ssize_t
+__hell_sys_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
+{
+	/* pwritev's last two arguments are the offset's low and high words. */
+	return syscall(SYS_pwritev, fd, iov, iovcnt, (unsigned long) off, 0UL);
+}
+
 static int
 send_all(int fd, struct msghdr *mh)
 {
 	for (;;) {
-		if (sendmsg(fd, mh, MSG_NOSIGNAL) >= 0)
+		if (__hell_sys_sendmsg(fd, mh, MSG_NOSIGNAL) >= 0)
 			return 0;
 		if (errno != EINTR)
 			return -1;
@@ -224,9 +244,9 @@ hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 		memcpy(CMSG_DATA(&control.h), fds, sizeof(int) * (size_t) nfds);
 	}
 	if (send_all(fd, &mh) < 0)
-		return -1;
+		return errno == EFAULT ? HELL_CHAN_SEND_FAULT : -1;
 	for (;;) {
-		n = recvmsg(fd, &rh, MSG_CMSG_CLOEXEC);
+		n = __hell_sys_recvmsg(fd, &rh, MSG_CMSG_CLOEXEC);
 		if (n >= (ssize_t) sizeof *rep)
 			return 0;
 		if (n < 0 && errno == EINTR) {
@@ -242,7 +262,9 @@ hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 			}
 			continue;
 		}
-		return -1;
+		/* EFAULT: the caller's buffer is bad; Linux dropped the reply
+		 * datagram (which then carried no bulk after it). */
+		return n < 0 && errno == EFAULT ? HELL_CHAN_RECV_FAULT : -1;
 	}
 }
 

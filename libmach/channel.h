@@ -14,8 +14,11 @@ int hell_chan(void);
 
 /* One request: HDR and the IOV payload (and FDS), then the reply header
  * into REP.  RCV_BUF/RCV_SIZE take the reply's message bytes when they come
- * in the reply datagram itself.  Returns 0, or -1 if the channel failed
- * (machd gone). */
+ * in the reply datagram itself.  Returns 0; HELL_CHAN_SEND_FAULT if the
+ * payload was bad memory (nothing was sent); HELL_CHAN_RECV_FAULT if the
+ * receive buffer was (the reply is lost); -1 if machd is gone. */
+#define HELL_CHAN_SEND_FAULT (-2)
+#define HELL_CHAN_RECV_FAULT (-3)
 int hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 		   const int *fds, int nfds, struct hell_rep *rep,
 		   void *rcv_buf, size_t rcv_size);

@@ -6,6 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The boundary where libmach hands the caller's buffers to Linux, as GNU
+ * Mach's copyin/copyout would read them: raw system calls, so that a bad or
+ * lying buffer gives EFAULT (MACH_*_INVALID_DATA) exactly as the kernel
+ * sees it, and no sanitizer interceptor checks a range the program claimed
+ * on purpose.  Defined in channel.c. */
+#include <sys/socket.h>
+#include <sys/uio.h>
+ssize_t __hell_sys_sendmsg(int fd, const struct msghdr *mh, int flags);
+ssize_t __hell_sys_recvmsg(int fd, struct msghdr *mh, int flags);
+ssize_t __hell_sys_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off);
+
 /* mig_support.c: the thread's reply port. */
 void __hell_mig_thread_exit(void);
 void __hell_mig_fork_child(void);

@@ -25,6 +25,21 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* Most bytes of out-of-line regions sent as bytes in one message (port
+ * arrays, or regions past the memfd limit); beyond, the region counts as
+ * bad memory rather than make libmach allocate what a descriptor claims. */
+#define IPC_OOL_BLOB_MAX (256u << 20)
+
+/* Write LEN bytes into the caller's buffer at DST, which may be bad:
+ * false if it is (MACH_RCV_INVALID_DATA). */
+static bool
+put_user(void *dst, const void *src, size_t len)
+{
+	struct iovec local = { (void *) src, len }, remote = { dst, len };
+
+	return len == 0 || process_vm_writev(getpid(), &local, 1, &remote, 1, 0) == (ssize_t) len;
+}
+
 /* Gathered out-of-line regions of one message. */
 struct gather {
 	struct hell_ool_in *table;
@@ -111,7 +126,8 @@ gather_memfd(const void *addr, uint64_t len)
 	if (ftruncate(fd, (off_t) len) < 0)
 		goto fail;
 	while (done < len) {
-		ssize_t n = pwrite(fd, (const char *) addr + done, len - done, (off_t) done);
+		struct iovec v = { (char *) addr + done, len - done };
+		ssize_t n = __hell_sys_pwritev(fd, &v, 1, (off_t) done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -158,15 +174,19 @@ gather_message(const mach_msg_header_t *msg, mach_msg_size_t size, struct gather
 			e->size = length;
 			if (is_port || length <= HELL_OOL_INLINE_MAX || g->nfds == HELL_CHAN_MAX_FDS) {
 				e->kind = HELL_OOL_BLOB;
-				if (!gather_bytes(g, (const void *) addr, length, &e->index)) {
-					g->failed = true;
+				if (length > IPC_OOL_BLOB_MAX ||
+				    !gather_bytes(g, (const void *) addr, length, &e->index)) {
+					/* Bad memory: an entry machd refuses, after
+					 * it has checked the header, as GNU Mach
+					 * orders its errors. */
+					e->kind = 0;
 					return;
 				}
 			} else {
 				int fd = gather_memfd((const void *) addr, length);
 
 				if (fd < 0) {
-					g->failed = true;
+					e->kind = 0;
 					return;
 				}
 				e->kind = HELL_OOL_FD;
@@ -213,9 +233,10 @@ apply_fixups(mach_msg_header_t *msg, mach_msg_size_t msg_size, const struct hell
 	return mr;
 }
 
-/* The bulk of a reply: the message, its fixups and blob, and memfds. */
+/* The bulk of a reply: the message, its fixups and blob, and memfds.  The
+ * message is put together here, then written to the caller's buffer. */
 static mach_msg_return_t
-receive_bulk(const struct hell_rep *rep, mach_msg_header_t *msg, mach_msg_size_t rcv_size)
+receive_bulk(const struct hell_rep *rep, mach_msg_header_t *msg, mach_msg_size_t room)
 {
 	int fds[HELL_CHAN_MAX_FDS + 1];
 	int nfds = 0;
@@ -229,23 +250,110 @@ receive_bulk(const struct hell_rep *rep, mach_msg_header_t *msg, mach_msg_size_t
 			close(fds[i]);
 		return MACH_RCV_INVALID_DATA;
 	}
-	if (rep->msg_size > rcv_size || rep->msg_size + table > rep->bulk_size) {
+	if (rep->msg_size > room || rep->msg_size + table > rep->bulk_size) {
 		mr = MACH_RCV_INVALID_DATA;
 	} else {
 		struct hell_ool_out *fx = malloc(table ? table : 1);
+		void *m = malloc(rep->msg_size ? rep->msg_size : 1);
 
 		/* Copies: the bulk buffer need not be aligned for them. */
-		memcpy(msg, bulk, rep->msg_size);
+		memcpy(m, bulk, rep->msg_size);
 		memcpy(fx, bulk + rep->msg_size, table);
-		mr = apply_fixups(msg, rep->msg_size, fx, rep->fixup_count,
+		mr = apply_fixups(m, rep->msg_size, fx, rep->fixup_count,
 				  bulk + rep->msg_size + table,
 				  rep->bulk_size - rep->msg_size - table, fds, nfds);
+		if (!put_user(msg, m, rep->msg_size))
+			mr = MACH_RCV_INVALID_DATA;
 		free(fx);
+		free(m);
 	}
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
 	hell_chan_bulk_free(bulk, map_size);
 	return mr != MACH_MSG_SUCCESS ? mr : rep->kr;
+}
+
+/* The result of a channel call that failed: machd is gone, or a buffer of
+ * the caller's was bad. */
+static mach_msg_return_t
+call_failed(int err, bool sending)
+{
+	if (err == HELL_CHAN_SEND_FAULT)
+		return MACH_SEND_INVALID_DATA;
+	if (err == HELL_CHAN_RECV_FAULT)
+		return MACH_RCV_INVALID_DATA;
+	return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
+}
+
+/* One request: send SEND (SEND_SIZE bytes, with G's regions if G), receive
+ * the answer's message into RCV (up to ROOM bytes). */
+static mach_msg_return_t
+call(struct hell_req *req, const void *send, mach_msg_size_t send_size, struct gather *g,
+     void *rcv, mach_msg_size_t room, struct hell_rep *rep)
+{
+	struct iovec iov[3] = { { 0 } };
+	int iovcnt = 0, payload_fd = -1, nfds = 0, err;
+	int fds[HELL_CHAN_MAX_FDS + 1];
+
+	if (req->arg[0] & MACH_SEND_MSG) {
+		iov[iovcnt++] = (struct iovec) { (void *) send, send_size };
+		if (g) {
+			req->flags |= HELL_REQ_OOL_GATHERED;
+			req->ool_count = g->count;
+			req->blob_size = g->blob_size;
+			if (g->count)
+				iov[iovcnt++] = (struct iovec) { g->table, g->count * sizeof *g->table };
+			if (g->blob_size)
+				iov[iovcnt++] = (struct iovec) { g->blob, g->blob_size };
+		}
+		if ((uint64_t) send_size + req->ool_count * sizeof(struct hell_ool_in) +
+		    req->blob_size > HELL_CHAN_INLINE_MAX) {
+			/* Too big for one datagram: the payload goes in a memfd
+			 * (pwritev also finds a bad buffer: EFAULT). */
+			payload_fd = memfd_create("hell-msg", MFD_CLOEXEC);
+			if (payload_fd < 0)
+				return MACH_SEND_NO_BUFFER;
+			if (__hell_sys_pwritev(payload_fd, iov, iovcnt, 0) < 0) {
+				err = errno;
+				close(payload_fd);
+				return err == EFAULT ? MACH_SEND_INVALID_DATA : MACH_SEND_NO_BUFFER;
+			}
+			req->flags |= HELL_REQ_PAYLOAD_IN_FD;
+			iovcnt = 0;
+			fds[nfds++] = payload_fd;
+		}
+		if (g)
+			for (int i = 0; i < g->nfds; i++)
+				fds[nfds++] = g->fds[i];
+	}
+	err = hell_chan_call(req, iov, iovcnt, nfds ? fds : NULL, nfds, rep, rcv, room);
+	if (payload_fd >= 0)
+		close(payload_fd);
+	if (err < 0)
+		return call_failed(err, req->arg[0] & MACH_SEND_MSG);
+	return MACH_MSG_SUCCESS;
+}
+
+/* The slow path for a message with out-of-line regions: copy the message
+ * (it may be bad), gather its regions, send again. */
+static mach_msg_return_t
+call_with_ool(struct hell_req *req, mach_msg_header_t *msg, mach_msg_size_t send_size,
+	      mach_msg_size_t room, struct hell_rep *rep, struct gather *g)
+{
+	mach_msg_header_t *copy = malloc(send_size);
+	struct iovec local = { copy, send_size }, remote = { msg, send_size };
+	mach_msg_return_t mr;
+
+	if (!copy)
+		return MACH_SEND_NO_BUFFER;
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t) send_size) {
+		free(copy);
+		return MACH_SEND_INVALID_DATA;
+	}
+	gather_message(copy, send_size, g);
+	mr = call(req, copy, send_size, g, msg, room, rep);
+	free(copy);
+	return mr;
 }
 
 mach_msg_return_t
@@ -258,59 +366,29 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 		.arg = { (uint64_t) option, send_size, rcv_size, rcv_name, timeout, notify },
 	};
 	struct gather g = { 0 };
-	struct iovec iov[3];
-	int iovcnt = 0, payload_fd = -1;
 	struct hell_rep rep;
 	mach_msg_return_t mr;
 	bool sending = option & MACH_SEND_MSG;
-	int fds[HELL_CHAN_MAX_FDS + 1];
-	int nfds = 0;
+	mach_msg_size_t room;
 
 	if (!(option & MACH_RCV_MSG))
 		rcv_size = 0;
+	/* A send that fails comes back in the send buffer (pseudo-receive). */
+	room = sending && send_size > rcv_size ? send_size : rcv_size;
 	if (hell_chan() < 0)
 		return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
 
-	if (sending) {
-		if (send_size >= sizeof(mach_msg_header_t) && (send_size & 7) == 0 &&
-		    (msg->msgh_bits & MACH_MSGH_BITS_COMPLEX))
-			gather_message(msg, send_size, &g);
-		if (g.failed) {
+	mr = call(&req, msg, send_size, NULL, msg, room, &rep);
+	if (mr != MACH_MSG_SUCCESS)
+		return mr;
+	if (rep.kr == HELL_KR_NEED_OOL) {
+		/* machd did nothing yet (its answer carried no message). */
+		mr = call_with_ool(&req, msg, send_size, room, &rep, &g);
+		if (mr != MACH_MSG_SUCCESS) {
 			gather_free(&g);
-			return MACH_SEND_INVALID_MEMORY;
+			return mr;
 		}
-		req.ool_count = g.count;
-		req.blob_size = g.blob_size;
-		iov[iovcnt++] = (struct iovec) { msg, send_size };
-		if (g.count)
-			iov[iovcnt++] = (struct iovec) { g.table, g.count * sizeof *g.table };
-		if (g.blob_size)
-			iov[iovcnt++] = (struct iovec) { g.blob, g.blob_size };
-		if ((uint64_t) send_size + g.count * sizeof *g.table + g.blob_size > HELL_CHAN_INLINE_MAX) {
-			/* Too big for one datagram: the payload goes in a memfd. */
-			payload_fd = memfd_create("hell-msg", MFD_CLOEXEC);
-			if (payload_fd < 0 || pwritev(payload_fd, iov, iovcnt, 0) < 0) {
-				if (payload_fd >= 0)
-					close(payload_fd);
-				gather_free(&g);
-				return MACH_SEND_NO_BUFFER;
-			}
-			req.flags |= HELL_REQ_PAYLOAD_IN_FD;
-			iovcnt = 0;
-			fds[nfds++] = payload_fd;
-		}
-		for (int i = 0; i < g.nfds; i++)
-			fds[nfds++] = g.fds[i];
 	}
-
-	if (hell_chan_call(&req, iov, iovcnt, fds, nfds, &rep, msg, rcv_size) < 0) {
-		if (payload_fd >= 0)
-			close(payload_fd);
-		gather_free(&g);
-		return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
-	}
-	if (payload_fd >= 0)
-		close(payload_fd);
 
 	/* The send happened unless machd answered with a send-side error
 	 * (receive-side codes, 0x10004000 and up, come after the send). */
@@ -321,10 +399,14 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 
 	mr = rep.kr;
 	if (rep.flags & HELL_REP_BULK)
-		return receive_bulk(&rep, msg, rcv_size);
+		return receive_bulk(&rep, msg, room);
 	if (mr == MACH_RCV_TOO_LARGE && rep.msg_size == 0 &&
-	    rcv_size >= offsetof(mach_msg_header_t, msgh_size) + sizeof msg->msgh_size)
-		msg->msgh_size = (mach_msg_size_t) rep.val[0];	/* MACH_RCV_LARGE: the size needed */
+	    rcv_size >= offsetof(mach_msg_header_t, msgh_size) + sizeof msg->msgh_size) {
+		mach_msg_size_t need = (mach_msg_size_t) rep.val[0];	/* MACH_RCV_LARGE */
+
+		if (!put_user(&msg->msgh_size, &need, sizeof need))
+			return MACH_RCV_INVALID_DATA;
+	}
 	return mr;
 }
 

@@ -12,7 +12,8 @@
  *
  * Request datagram:   struct hell_req, then the op's payload
  *   HELL_OP_MACH_MSG: payload = message (send_size bytes), then
- *                     ool_count struct hell_ool_in, then the OOL blob.
+ *                     ool_count struct hell_ool_in, then the OOL blob
+ *                     (with HELL_REQ_OOL_GATHERED; see HELL_KR_NEED_OOL).
  *                     With HELL_REQ_PAYLOAD_IN_FD the payload instead fills
  *                     the first passed file descriptor (a memfd), for
  *                     payloads larger than HELL_CHAN_INLINE_MAX.
@@ -68,6 +69,13 @@ enum hell_op {
 
 /* Request flags. */
 #define HELL_REQ_PAYLOAD_IN_FD 0x1u
+#define HELL_REQ_OOL_GATHERED 0x2u	/* MACH_MSG: the OOL table is there (maybe empty) */
+
+/* machd's answer to a MACH_MSG request without HELL_REQ_OOL_GATHERED whose
+ * message has out-of-line regions: nothing was done; send again with the
+ * regions gathered.  libmach reads a message's memory only then, so a
+ * message without regions is never touched by libmach at all. */
+#define HELL_KR_NEED_OOL ((int32_t) 0x48454c4c)
 
 struct hell_req {
 	uint32_t op;		/* enum hell_op */

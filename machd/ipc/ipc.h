@@ -38,8 +38,11 @@
 #include "../util/list.h"
 #include "../util/hashmap.h"
 
-/* GNU Mach's limit on user references (kernel-internal there). */
+/* GNU Mach's limits on user references (kernel-internal there): a dead
+ * name reaches MACH_PORT_UREFS_MAX, a send right one less (ipc/port.h and
+ * ipc_right_delta in GNU Mach). */
 #define MACH_PORT_UREFS_MAX ((mach_port_urefs_t) 0xffff)
+#define IPC_SEND_UREFS_MAX (MACH_PORT_UREFS_MAX - 1)
 
 struct ipc_space;
 struct ipc_kmsg;

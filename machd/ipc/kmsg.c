@@ -211,8 +211,9 @@ copyin_header(struct ipc_kmsg *kmsg, struct ipc_space *space)
 	struct ipc_object *dest = NULL, *reply = NULL;
 	kern_return_t kr;
 
-	if ((mbits & MACH_MSGH_BITS_UNUSED) ||
-	    !MACH_MSG_TYPE_PORT_ANY_SEND(dest_type) ||
+	/* GNU Mach looks at the port bits only; the others travel as they
+	 * are (MACH_MSGH_BITS_OTHER). */
+	if (!MACH_MSG_TYPE_PORT_ANY_SEND(dest_type) ||
 	    (reply_type == 0 ? reply_name != MACH_PORT_NULL
 			     : !MACH_MSG_TYPE_PORT_ANY_SEND(reply_type)))
 		return MACH_SEND_INVALID_HEADER;
@@ -593,7 +594,7 @@ copyout_header(struct ipc_kmsg *kmsg, struct ipc_space *space, mach_port_seqno_t
 		ipc_port_release_sonce(dest);
 	kmsg->remote = NULL;
 
-	h->msgh_bits = (h->msgh_bits & MACH_MSGH_BITS_COMPLEX) |
+	h->msgh_bits = (MACH_MSGH_BITS_OTHER(h->msgh_bits) & ~MACH_MSGH_BITS_CIRCULAR) |
 		MACH_MSGH_BITS(reply_type, payload ? MACH_MSG_TYPE_PROTECTED_PAYLOAD : dest_type);
 	h->msgh_remote_port_do_not_use = 0;
 	h->msgh_remote_port = reply_name;
@@ -607,15 +608,14 @@ copyout_header(struct ipc_kmsg *kmsg, struct ipc_space *space, mach_port_seqno_t
 	h->msgh_size = kmsg->size;
 }
 
-mach_msg_return_t
-ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
-		 mach_port_seqno_t seqno, struct ipc_copyout *out)
+/* Copy out the body's rights into SPACE and its regions into OUT. */
+static mach_msg_return_t
+copyout_body(struct ipc_kmsg *kmsg, struct ipc_space *space, struct ipc_copyout *out)
 {
 	uint8_t *cur, *end;
 	struct body_item it;
 	mach_msg_return_t mr = MACH_MSG_SUCCESS;
 
-	copyout_header(kmsg, space, seqno, false);
 	if (!body_complex(kmsg))
 		return MACH_MSG_SUCCESS;
 
@@ -670,8 +670,48 @@ ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
 				out_fixup(out, offset, HELL_OOL_BLOB, it.length, boff);
 			}
 			*slot = 0;
+			/* The region is the receiver's now, to deallocate
+			 * (GNU Mach's ipc_kmsg_copyout_body). */
+			it.type->msgt_deallocate = 1;
 		}
 	}
+	return mr;
+}
+
+mach_msg_return_t
+ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
+		 mach_port_seqno_t seqno, struct ipc_copyout *out)
+{
+	copyout_header(kmsg, space, seqno, false);
+	return copyout_body(kmsg, space, out);
+}
+
+mach_msg_return_t
+ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space, struct ipc_copyout *out)
+{
+	mach_msg_header_t *h = kmsg->msg;
+	mach_port_name_t dest_name, reply_name = MACH_PORT_NULL;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	/* The sender gets its message back as it would have been received
+	 * by itself, but with the header not swapped: the destination right
+	 * is returned, not used (GNU Mach's ipc_kmsg_copyout_pseudo). */
+	if (ipc_right_copyout(space, &kmsg->remote->obj, kmsg->remote_type, &dest_name) != KERN_SUCCESS)
+		mr = MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE;
+	if (kmsg->local == IPC_PORT_DEAD)
+		reply_name = MACH_PORT_DEAD;
+	else if (kmsg->local &&
+		 ipc_right_copyout(space, &kmsg->local->obj, kmsg->local_type, &reply_name) != KERN_SUCCESS)
+		mr = MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE;
+	h->msgh_bits = (MACH_MSGH_BITS_OTHER(h->msgh_bits) & ~MACH_MSGH_BITS_CIRCULAR) |
+		MACH_MSGH_BITS(kmsg->remote_type, kmsg->local_type);
+	h->msgh_remote_port_do_not_use = 0;
+	h->msgh_remote_port = dest_name;
+	h->msgh_protected_payload = 0;
+	h->msgh_local_port = reply_name;
+	h->msgh_size = kmsg->size;
+	kmsg->remote = kmsg->local = NULL;
+	mr |= copyout_body(kmsg, space, out);
 	return mr;
 }
 
@@ -682,4 +722,18 @@ ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space, mach_port_
 		body_clean(kmsg, NULL, 0);
 	kmsg->msg->msgh_bits &= ~MACH_MSGH_BITS_COMPLEX;
 	copyout_header(kmsg, space, seqno, true);
+}
+
+bool
+ipc_kmsg_has_ool(struct ipc_kmsg *kmsg)
+{
+	uint8_t *cur = body_start(kmsg), *end = body_end(kmsg);
+	struct body_item it;
+
+	if (!body_complex(kmsg))
+		return false;
+	while (cur < end && body_next(&cur, end, &it) == MACH_MSG_SUCCESS)
+		if (!it.is_inline)
+			return true;
+	return false;
 }

@@ -52,6 +52,14 @@ void ipc_copyout_reset(struct ipc_copyout *out);
  * not fit are destroyed, their names NULL). */
 mach_msg_return_t ipc_kmsg_copyout(struct ipc_kmsg *kmsg, struct ipc_space *space,
 				   mach_port_seqno_t seqno, struct ipc_copyout *out);
+/* Give a message that could not be sent back to its sender (SPACE), as
+ * GNU Mach does on MACH_SEND_TIMED_OUT and MACH_SEND_INTERRUPTED: every
+ * right and region it carries returns, under the header's order. */
+mach_msg_return_t ipc_kmsg_copyout_pseudo(struct ipc_kmsg *kmsg, struct ipc_space *space,
+					  struct ipc_copyout *out);
+/* Does the (user-form) body of KMSG carry out-of-line regions?  (A quick
+ * walk; a malformed body answers false and copyin finds the fault.) */
+bool ipc_kmsg_has_ool(struct ipc_kmsg *kmsg);
 /* Copy out only the header (destination and reply) and destroy the body:
  * what a receiver gets for a message too large for its buffer. */
 void ipc_kmsg_copyout_dest(struct ipc_kmsg *kmsg, struct ipc_space *space,

@@ -71,6 +71,11 @@ send_phase(struct thread *t, struct chan_request *r)
 
 	kmsg = ipc_kmsg_alloc((mach_msg_size_t) send_size);
 	memcpy(kmsg->msg, r->payload, send_size);
+	if (!(r->hdr.flags & HELL_REQ_OOL_GATHERED) && ipc_kmsg_has_ool(kmsg)) {
+		/* libmach sends regions only when asked: nothing is done. */
+		ipc_kmsg_free(kmsg);
+		return HELL_KR_NEED_OOL;
+	}
 	src = (struct ipc_ool_source) {
 		.entries = (const struct hell_ool_in *) (r->payload + send_size),
 		.count = r->hdr.ool_count,
@@ -85,7 +90,13 @@ send_phase(struct thread *t, struct chan_request *r)
 		ipc_kmsg_free(kmsg);
 		return mr;
 	}
-	return ipc_mqueue_send(kmsg, t, t->option, t->timeout);
+	mr = ipc_mqueue_send(kmsg, t, t->option, t->timeout);
+	if (mr == MACH_SEND_TIMED_OUT) {
+		/* Not sent: the sender gets it back (pseudo-receive). */
+		thread_give_back(t, kmsg, mr);
+		return MACH_SEND_IN_PROGRESS;	/* the trap is answered */
+	}
+	return mr;
 }
 
 void
@@ -102,7 +113,7 @@ ipc_mach_msg_trap(struct thread *t, struct chan_request *r)
 	if (t->option & MACH_SEND_MSG) {
 		mr = send_phase(t, r);
 		if (mr == MACH_SEND_IN_PROGRESS)
-			return;		/* waits for queue room */
+			return;		/* waits for queue room, or answered */
 		if (mr != MACH_MSG_SUCCESS) {
 			thread_finish(t, mr);
 			return;

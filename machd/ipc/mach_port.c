@@ -252,10 +252,11 @@ kern_return_t
 S_mach_port_set_qlimit(mach_port_t task, mach_port_name_t name, mach_port_msgcount_t qlimit)
 {
 	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
-
+	/* GNU Mach checks the value before the name. */
 	if (qlimit > MACH_PORT_QLIMIT_MAX)
 		return KERN_INVALID_VALUE;
+	RECEIVE_OR_RETURN(port, space, name);
+
 	port->qlimit = qlimit;
 	/* A raised limit lets waiting senders in. */
 	ipc_mqueue_limit_raised(port);
@@ -374,11 +375,14 @@ S_mach_port_request_notification(mach_port_t task, mach_port_name_t name, mach_m
 	struct ipc_object *nobj;
 	kern_return_t kr;
 
+	/* GNU Mach's order of checks: a dead notify port, then the id's own. */
+	if (notify == MACH_PORT_DEAD)
+		return KERN_INVALID_CAPABILITY;
 	switch (id) {
 	case MACH_NOTIFY_PORT_DESTROYED: {
-		RECEIVE_OR_RETURN(port, space, name);
 		if (sync != 0)
 			return KERN_INVALID_VALUE;
+		RECEIVE_OR_RETURN(port, space, name);
 		if (kobject_take_right(notify, MACH_MSG_TYPE_PORT_SEND_ONCE, &nobj) != KERN_SUCCESS)
 			return KERN_INVALID_CAPABILITY;
 		prev = port->pdrequest;
@@ -448,7 +452,8 @@ S_mach_port_extract_right(mach_port_t task, mach_port_name_t name, mach_msg_type
 
 	if (type == 0)
 		return KERN_INVALID_VALUE;
-	kr = ipc_right_copyin(space, name, msgt_name, false, &obj);
+	/* As ipc_object_copyin: a dead name gives MACH_PORT_DEAD. */
+	kr = ipc_right_copyin(space, name, msgt_name, true, &obj);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	*poly = kobject_give_right(obj, type);

@@ -108,10 +108,8 @@ ipc_mqueue_send(struct ipc_kmsg *kmsg, struct thread *thread,
 	    kmsg->remote_type == MACH_MSG_TYPE_PORT_SEND &&
 	    port->msgcount >= port->qlimit &&
 	    !(kmsg->msg->msgh_bits & MACH_MSGH_BITS_CIRCULAR)) {
-		if ((option & MACH_SEND_TIMEOUT) && timeout == 0) {
-			ipc_kmsg_destroy(kmsg);
-			return MACH_SEND_TIMED_OUT;
-		}
+		if ((option & MACH_SEND_TIMEOUT) && timeout == 0)
+			return MACH_SEND_TIMED_OUT;	/* KMSG goes back to the sender */
 		thread_wait_send(thread, port, kmsg);
 		return MACH_SEND_IN_PROGRESS;
 	}

@@ -12,7 +12,7 @@ struct thread;
 
 /* Send KMSG (copied in) for THREAD with mach_msg's OPTION and TIMEOUT.
  * Returns MACH_MSG_SUCCESS (queued, or destroyed with a dead port),
- * MACH_SEND_TIMED_OUT (queue full, zero timeout; KMSG destroyed) or
+ * MACH_SEND_TIMED_OUT (queue full, zero timeout; KMSG still the caller's) or
  * MACH_SEND_IN_PROGRESS (THREAD blocks until there is room). */
 mach_msg_return_t ipc_mqueue_send(struct ipc_kmsg *kmsg, struct thread *thread,
 				  mach_msg_option_t option, mach_msg_timeout_t timeout);

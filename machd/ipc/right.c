@@ -280,7 +280,7 @@ entry_take_right(struct ipc_space *space, struct ipc_entry *entry,
 		if (entry->type & MACH_PORT_TYPE_SEND) {
 			/* Coalesce: one more user reference, unless at
 			 * the limit, where GNU Mach drops the extra right. */
-			if (entry->urefs < MACH_PORT_UREFS_MAX)
+			if (entry->urefs < IPC_SEND_UREFS_MAX)
 				entry->urefs++;
 			ipc_port_release_send(port);
 			return;
@@ -372,7 +372,7 @@ ipc_right_copyout_name(struct ipc_space *space, struct ipc_object *object,
 		if (type == MACH_MSG_TYPE_PORT_RECEIVE && (entry->type & MACH_PORT_TYPE_RECEIVE))
 			return KERN_RIGHT_EXISTS;
 		if (type == MACH_MSG_TYPE_PORT_SEND && (entry->type & MACH_PORT_TYPE_SEND) &&
-		    entry->urefs >= MACH_PORT_UREFS_MAX)
+		    entry->urefs >= IPC_SEND_UREFS_MAX)
 			return KERN_UREFS_OVERFLOW;
 	} else {
 		/* The port already has another name here. */
@@ -549,7 +549,7 @@ ipc_right_delta(struct ipc_space *space, mach_port_name_t name,
 		urefs = (int64_t) entry->urefs + delta;
 		if (urefs < 0)
 			return KERN_INVALID_VALUE;
-		if (urefs > MACH_PORT_UREFS_MAX)
+		if (urefs > (right == MACH_PORT_RIGHT_SEND ? IPC_SEND_UREFS_MAX : MACH_PORT_UREFS_MAX))
 			return KERN_UREFS_OVERFLOW;
 		if (urefs > 0) {
 			entry->urefs = (mach_port_urefs_t) urefs;

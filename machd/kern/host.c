@@ -30,9 +30,11 @@ host_shutdown(void)
 	host_port = NULL;
 }
 
+/* GNU Mach converts a port that is not the host to HOST_NULL and answers
+ * KERN_INVALID_ARGUMENT. */
 #define HOST_OR_RETURN(name)		\
 	if (!kobject_is_host(name))	\
-		return KERN_INVALID_HOST
+		return KERN_INVALID_ARGUMENT
 
 kern_return_t
 S_host_info(mach_port_t host, int flavor, host_info_t info, mach_msg_type_number_t *count)

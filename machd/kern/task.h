@@ -5,8 +5,9 @@
 #include "../ipc/ipc.h"
 #include <sys/types.h>
 #include <mach/task_special_ports.h>
+#include <mach/mach_param.h>
 
-#define TASK_REGISTERED_MAX 3	/* TASK_PORT_REGISTER_MAX of GNU Mach */
+#define TASK_REGISTERED_MAX TASK_PORT_REGISTER_MAX	/* 4, <mach/mach_param.h> */
 
 struct task {
 	pid_t pid;			/* 0 until bound to a process */

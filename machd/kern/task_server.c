@@ -9,26 +9,48 @@
 #include <mach/task_info.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #define TASK_OR_RETURN(t, name)				\
 	struct task *t = kobject_task(name);		\
 	if (!t || t->dead)				\
 		return KERN_INVALID_ARGUMENT
 
+/* When the process started, as wall-clock time. */
+static void
+creation_time(const struct linux_proc_usage *u, time_value64_t *t)
+{
+	struct timespec now, boot;
+	int64_t ns;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	/* start_us counts from boot; realtime - boottime is the boot instant. */
+	ns = ((int64_t) now.tv_sec - boot.tv_sec) * 1000000000LL + (now.tv_nsec - boot.tv_nsec) +
+	     (int64_t) u->start_us * 1000;
+	t->seconds = ns / 1000000000LL;
+	t->nanoseconds = ns % 1000000000LL;
+}
+
 kern_return_t
 S_task_info(mach_port_t target, int flavor, task_info_t info, mach_msg_type_number_t *count)
 {
 	TASK_OR_RETURN(task, target);
 	struct task_basic_info *bi = (struct task_basic_info *) info;
+	/* Callers from before the 64-bit times (2023) pass a shorter count,
+	 * which GNU Mach still accepts. */
+	const mach_msg_type_number_t old_count =
+		TASK_BASIC_INFO_COUNT - 3 * sizeof(time_value64_t) / sizeof(integer_t);
 	struct linux_proc_usage u = { 0 };
+	time_value64_t created = { 0 };
 
 	if (flavor != TASK_BASIC_INFO)
 		return KERN_INVALID_ARGUMENT;	/* GNU Mach's answer to unknown flavors */
-	if (*count < TASK_BASIC_INFO_COUNT)
+	if (*count < old_count)
 		return KERN_INVALID_ARGUMENT;
-	if (task->pid)
-		linux_proc_usage(task->pid, &u);
-	memset(bi, 0, sizeof *bi);
+	if (task->pid && linux_proc_usage(task->pid, &u))
+		creation_time(&u, &created);
+	memset(bi, 0, *count >= TASK_BASIC_INFO_COUNT ? sizeof *bi : old_count * sizeof(integer_t));
 	bi->suspend_count = 0;
 	bi->base_priority = 0;
 	bi->virtual_size = u.vsize;
@@ -37,11 +59,16 @@ S_task_info(mach_port_t target, int flavor, task_info_t info, mach_msg_type_numb
 	bi->user_time.microseconds = (integer_t) (u.utime_us % 1000000);
 	bi->system_time.seconds = (integer_t) (u.stime_us / 1000000);
 	bi->system_time.microseconds = (integer_t) (u.stime_us % 1000000);
-	bi->user_time64.seconds = (int64_t) (u.utime_us / 1000000);
-	bi->user_time64.nanoseconds = (int64_t) (u.utime_us % 1000000) * 1000;
-	bi->system_time64.seconds = (int64_t) (u.stime_us / 1000000);
-	bi->system_time64.nanoseconds = (int64_t) (u.stime_us % 1000000) * 1000;
-	*count = TASK_BASIC_INFO_COUNT;
+	bi->creation_time.seconds = (integer_t) created.seconds;
+	bi->creation_time.microseconds = (integer_t) (created.nanoseconds / 1000);
+	if (*count >= TASK_BASIC_INFO_COUNT) {
+		bi->user_time64.seconds = (int64_t) (u.utime_us / 1000000);
+		bi->user_time64.nanoseconds = (int64_t) (u.utime_us % 1000000) * 1000;
+		bi->system_time64.seconds = (int64_t) (u.stime_us / 1000000);
+		bi->system_time64.nanoseconds = (int64_t) (u.stime_us % 1000000) * 1000;
+		bi->creation_time64 = created;
+		*count = TASK_BASIC_INFO_COUNT;
+	}
 	return KERN_SUCCESS;
 }
 

@@ -98,13 +98,29 @@ void
 thread_finish(struct thread *thread, mach_msg_return_t mr)
 {
 	if (thread->wait == TW_SEND && thread->send_kmsg) {
-		/* The send did not happen; GNU Mach would hand the message
-		 * back (pseudo-receive), HELL destroys it (docs/differences.md). */
-		ipc_kmsg_destroy(thread->send_kmsg);
+		struct ipc_kmsg *kmsg = thread->send_kmsg;
+
 		thread->send_kmsg = NULL;
+		thread_unwait(thread);
+		thread_give_back(thread, kmsg, mr);
+		return;
 	}
 	thread_unwait(thread);
 	reply(thread, mr, NULL, 0, NULL);
+}
+
+void
+thread_give_back(struct thread *thread, struct ipc_kmsg *kmsg, mach_msg_return_t mr)
+{
+	struct ipc_copyout *out = &copyout_scratch;
+
+	ipc_copyout_reset(out);
+	mr |= ipc_kmsg_copyout_pseudo(kmsg, thread->task->space, out) & MACH_MSG_MASK;
+	reply(thread, mr, kmsg->msg, kmsg->size, out);
+	for (uint32_t i = 0; i < out->nfds; i++)
+		chan_close_fd(out->fds[i]);
+	out->nfds = 0;
+	ipc_kmsg_free(kmsg);
 }
 
 void

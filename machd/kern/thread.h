@@ -50,6 +50,9 @@ void thread_wait_send(struct thread *thread, struct ipc_port *port, struct ipc_k
 /* Hand a received message to the thread: copy it out into the thread's
  * space and reply.  SEQNO is its sequence number. */
 void thread_deliver(struct thread *thread, struct ipc_kmsg *kmsg, mach_port_seqno_t seqno);
+/* A send that did not happen (MR: timed out, interrupted): the message and
+ * everything it carries go back to the sender, as GNU Mach does. */
+void thread_give_back(struct thread *thread, struct ipc_kmsg *kmsg, mach_msg_return_t mr);
 /* Tell the thread (which asked with MACH_RCV_LARGE) how big the message is. */
 void thread_too_large(struct thread *thread, mach_msg_size_t size);
 

@@ -1,0 +1,247 @@
+/* hellbench: see hellbench.h.  Options, machd's placement, task children,
+ * machd's statistics for HELL's Mach benchmarks. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "hellbench.h"
+
+#include <mach/mach_error.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+void
+hb_parse_args(int argc, char **argv, const char *what, struct hb_options *o)
+{
+	*o = (struct hb_options) { 0 };
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			o->quick = true;
+		} else if (strcmp(argv[i], "--pinned") == 0) {
+			o->pinned = true;
+		} else if (strcmp(argv[i], "--free") == 0) {
+			o->free = true;
+		} else {
+			bool help = strcmp(argv[i], "--help") == 0;
+
+			if (!help)
+				fprintf(stderr, "%s: unknown argument '%s'\n", argv[0], argv[i]);
+			fprintf(help ? stdout : stderr,
+				"usage: hell run --private %s [--quick] [--pinned] [--free] [--help]\n"
+				"%s"
+				"  --quick   fewer iterations\n"
+				"  --pinned  only the pinned mode (this process, its tasks and machd on one CPU)\n"
+				"  --free    only the free mode (no pinning); both modes when neither is given\n"
+				"  --help    this text\n",
+				argv[0], what);
+			exit(help ? 0 : 2);
+		}
+	}
+	if (!o->pinned && !o->free)
+		o->pinned = o->free = true;
+}
+
+pid_t
+hb_machd_pid(void)
+{
+	static pid_t pid;
+	const char *path = getenv("HELL_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	char comm[64] = "", file[64];
+	FILE *f;
+	int fd;
+
+	if (pid > 0)
+		return pid;
+	if (!path || !*path || strlen(path) >= sizeof sa.sun_path)
+		bench_fail(false, "HELL_SOCKET is not set: run this with `hell run --private`");
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		bench_fail(true, "socket");
+	if (connect(fd, (struct sockaddr *) &sa, sizeof sa) != 0)
+		bench_fail(true, "connect %s", path);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		bench_fail(true, "getsockopt(SO_PEERCRED)");
+	close(fd);
+	snprintf(file, sizeof file, "/proc/%d/comm", (int) cred.pid);
+	f = fopen(file, "r");
+	if (!f || !fgets(comm, sizeof comm, f))
+		bench_fail(true, "reading %s", file);
+	fclose(f);
+	if (strncmp(comm, "machd", 5) != 0)
+		bench_fail(false, "the process behind %s (pid %d) is \"%.*s\", not machd", path,
+			   (int) cred.pid, (int) strcspn(comm, "\n"), comm);
+	pid = cred.pid;
+	return pid;
+}
+
+void
+hb_header(const char *prog, const struct hb_options *o)
+{
+	struct utsname u;
+
+	if (uname(&u) != 0)
+		bench_fail(true, "uname");
+	printf("%s: Linux %s, %d CPUs allowed, pinned = CPU %d, machd pid %d, %s run\n",
+	       prog, u.release, bench_ncpus(), bench_home_cpu(), (int) hb_machd_pid(),
+	       o->quick ? "quick" : "full");
+	fflush(stdout);
+}
+
+void
+hb_place(bool pinned)
+{
+	int cpu = pinned ? bench_home_cpu() : BENCH_CPU_ALL;
+
+	bench_set_mode(pinned);
+	bench_pin_process(hb_machd_pid(), cpu);
+}
+
+void
+hb_run_modes(const struct hb_options *o, void (*body)(bool pinned, void *arg), void *arg)
+{
+	if (o->pinned) {
+		hb_place(true);
+		body(true, arg);
+	}
+	if (o->free) {
+		hb_place(false);
+		body(false, arg);
+	}
+	hb_place(false);
+}
+
+pid_t
+hb_fork(void)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		bench_fail(true, "fork");
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+			hb_child_fail(0, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+		if (getppid() != parent)
+			_exit(2);
+	}
+	return pid;
+}
+
+void
+hb_reap(pid_t pid, const char *what, int timeout_ms)
+{
+	struct pollfd p = { .events = POLLIN };
+	int status, r;
+
+	p.fd = (int) syscall(SYS_pidfd_open, pid, 0);
+	if (p.fd < 0)
+		bench_fail(true, "pidfd_open(%s)", what);
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		bench_fail(true, "poll(%s)", what);
+	close(p.fd);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		bench_fail(false, "%s (pid %d) did not exit within %d ms", what, (int) pid,
+			   timeout_ms);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			bench_fail(true, "waitpid(%s)", what);
+	if (WIFSIGNALED(status))
+		bench_fail(false, "%s killed by signal %d", what, WTERMSIG(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bench_fail(false, "%s exited with status %d", what,
+			   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+void
+hb_child_fail(kern_return_t kr, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bench: [pid %d] ", (int) getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (kr != 0)
+		fprintf(stderr, ": %s (%#x)", mach_error_string(kr), (unsigned) kr);
+	fputc('\n', stderr);
+	fflush(stderr);
+	_exit(2);
+}
+
+void
+hb_check(kern_return_t kr, const char *what)
+{
+	if (kr != KERN_SUCCESS)
+		bench_fail(false, "%s: %s (%#x)", what, mach_error_string(kr), (unsigned) kr);
+}
+
+void *
+hb_shared(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		bench_fail(true, "mmap(shared, %zu)", len);
+	return p;
+}
+
+void
+hb_shared_free(void *p, size_t len)
+{
+	if (munmap(p, len) != 0)
+		bench_fail(true, "munmap");
+}
+
+void
+hb_stats(struct hell_machd_stats *st)
+{
+	hb_check(hell_machd_stats(st), "hell_machd_stats");
+}
+
+uint64_t
+hb_rss_bytes(pid_t pid)
+{
+	char file[64], line[256];
+	unsigned long long kb = 0;
+	bool found = false;
+	FILE *f;
+
+	snprintf(file, sizeof file, "/proc/%d/status", (int) pid);
+	f = fopen(file, "r");
+	if (!f)
+		bench_fail(true, "open %s", file);
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %llu kB", &kb) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	if (!found)
+		bench_fail(false, "no VmRSS in %s", file);
+	return (uint64_t) kb * 1024;
+}
