@@ -214,6 +214,19 @@ send_all(int fd, struct msghdr *mh)
 	}
 }
 
+/* The channel failed (machd closed it, or is gone): drop it, so that the
+ * thread's next trap connects again (machd finds the task by pid). */
+static int
+chan_broken(void)
+{
+	if (chan_fd >= 0) {
+		registry_remove(chan_fd);
+		close(chan_fd);
+		chan_fd = -1;
+	}
+	return -1;
+}
+
 int
 hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 	       const int *fds, int nfds, struct hell_rep *rep,
@@ -244,7 +257,7 @@ hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 		memcpy(CMSG_DATA(&control.h), fds, sizeof(int) * (size_t) nfds);
 	}
 	if (send_all(fd, &mh) < 0)
-		return errno == EFAULT ? HELL_CHAN_SEND_FAULT : -1;
+		return errno == EFAULT ? HELL_CHAN_SEND_FAULT : chan_broken();
 	for (;;) {
 		n = __hell_sys_recvmsg(fd, &rh, MSG_CMSG_CLOEXEC);
 		if (n >= (ssize_t) sizeof *rep)
@@ -264,7 +277,7 @@ hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 		}
 		/* EFAULT: the caller's buffer is bad; Linux dropped the reply
 		 * datagram (which then carried no bulk after it). */
-		return n < 0 && errno == EFAULT ? HELL_CHAN_RECV_FAULT : -1;
+		return n < 0 && errno == EFAULT ? HELL_CHAN_RECV_FAULT : chan_broken();
 	}
 }
 

@@ -313,8 +313,17 @@ call(struct hell_req *req, const void *send, mach_msg_size_t send_size, struct g
 			payload_fd = memfd_create("hell-msg", MFD_CLOEXEC);
 			if (payload_fd < 0)
 				return MACH_SEND_NO_BUFFER;
-			if (__hell_sys_pwritev(payload_fd, iov, iovcnt, 0) < 0) {
-				err = errno;
+			uint64_t want = 0;
+			ssize_t n;
+
+			for (int i = 0; i < iovcnt; i++)
+				want += iov[i].iov_len;
+			n = __hell_sys_pwritev(payload_fd, iov, iovcnt, 0);
+			if (n < 0 || (uint64_t) n != want) {
+				/* Linux writes what it can read and stops at
+				 * the first bad byte: either way the buffer
+				 * does not hold the message. */
+				err = n < 0 ? errno : EFAULT;
 				close(payload_fd);
 				return err == EFAULT ? MACH_SEND_INVALID_DATA : MACH_SEND_NO_BUFFER;
 			}
