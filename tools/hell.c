@@ -33,6 +33,9 @@
 #ifndef HELL_LIBEXECDIR
 #define HELL_LIBEXECDIR "/usr/local/libexec/hell"
 #endif
+#ifndef HELL_LIBDIR
+#define HELL_LIBDIR "/usr/local/lib"
+#endif
 
 static const char *prog = "hell";
 
@@ -133,6 +136,46 @@ machd_path(void)
 		}
 	}
 	return strdup(HELL_LIBEXECDIR "/machd");
+}
+
+/* Where this hell's libmach is: the build tree's, or the installed one. */
+static char *
+libmach_dir(void)
+{
+	char self[PATH_MAX], *slash, *cand;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			cand = path_in(self, "../libmach");
+			if (access(cand, F_OK) == 0)
+				return cand;
+			free(cand);
+		}
+	}
+	return strdup(HELL_LIBDIR);
+}
+
+/* Let PROGRAM find this hell's libmach without an rpath of its own (built
+ * with just `pkg-config --cflags --libs hell`). */
+static void
+add_library_path(void)
+{
+	char *dir = libmach_dir(), *val;
+	const char *old = getenv("LD_LIBRARY_PATH");
+
+	if (old && *old) {
+		if (asprintf(&val, "%s:%s", dir, old) < 0)
+			die("out of memory");
+	} else {
+		val = strdup(dir);
+	}
+	setenv("LD_LIBRARY_PATH", val, 1);
+	free(val);
+	free(dir);
 }
 
 static bool
@@ -247,6 +290,7 @@ cmd_run(int argc, char **argv)
 		machd = start_machd(sock, NULL, leak_check, false);
 	}
 	setenv("HELL_SOCKET", sock, 1);
+	add_library_path();
 
 	run_child = fork();
 	if (run_child < 0)
