@@ -111,44 +111,45 @@ static void
 on_channel(struct chan *chan)
 {
 	struct chan_request r;
+	int got;
 
 	if (chan->fd < 0)
 		return;		/* closed earlier in this batch */
-	/* Serve what is there (normally one request; a CANCEL may follow a
-	 * blocked call). */
-	for (int i = 0; i < 4 && chan->fd >= 0; i++) {
-		int got = chan_recv(chan, &r);
-
-		if (got == 0)
-			return;
-		if (got < 0 || !machd_request(chan, &r)) {
-			if (got > 0)
-				chan_request_done(&r);
-			chan_gone(chan);
-			return;
-		}
-		chan_request_done(&r);
-		ipc_mqueue_run_pending();
-		if (chan->broken && chan->fd >= 0) {
-			chan_gone(chan);
-			return;
-		}
+	/* One request per readiness: a thread has at most one in flight (and
+	 * a CANCEL behind a blocked call is reported again, level-triggered).
+	 * Reading until EAGAIN would cost a system call per trap. */
+	got = chan_recv(chan, &r);
+	if (got == 0)
+		return;
+	if (got < 0 || !machd_request(chan, &r)) {
+		if (got > 0)
+			chan_request_done(&r);
+		chan_gone(chan);
+		return;
 	}
+	chan_request_done(&r);
+	ipc_mqueue_run_pending();
+	if (chan->broken && chan->fd >= 0)
+		chan_gone(chan);
 }
 
+/* Keep the timerfd armed no later than the earliest deadline.  It is only
+ * ever moved earlier here: a wait that ends before its deadline leaves the
+ * timer where it is, and costs at most one early wake-up later
+ * (timer_expire then finds nothing due and the timer is re-armed).  A server
+ * that receives with a timeout would otherwise pay a timerfd_settime per
+ * message. */
 static void
 arm_timer(void)
 {
 	uint64_t next = timer_next_deadline();
 	struct itimerspec its = { 0 };
 
-	if (next == armed_deadline)
+	if (next == 0 || (armed_deadline != 0 && armed_deadline <= next))
 		return;
 	armed_deadline = next;
-	if (next) {
-		its.it_value.tv_sec = (time_t) (next / 1000000000ull);
-		its.it_value.tv_nsec = (long) (next % 1000000000ull);
-	}
+	its.it_value.tv_sec = (time_t) (next / 1000000000ull);
+	its.it_value.tv_nsec = (long) (next % 1000000000ull);
 	timerfd_settime(timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
