@@ -94,6 +94,19 @@ reply(struct thread *thread, mach_msg_return_t mr, const void *msg, uint32_t siz
 	chan_reply(thread->chan, &rep, msg, ool);
 }
 
+/* Reply with KMSG, copied out already (its regions in OUT), and free it;
+ * the memfds passed along are closed once sent. */
+static void
+reply_message(struct thread *thread, mach_msg_return_t mr, struct ipc_kmsg *kmsg,
+	      struct ipc_copyout *out)
+{
+	reply(thread, mr, kmsg->msg, kmsg->size, out);
+	for (uint32_t i = 0; i < out->nfds; i++)
+		chan_close_fd(out->fds[i]);
+	out->nfds = 0;
+	ipc_kmsg_free(kmsg);
+}
+
 void
 thread_finish(struct thread *thread, mach_msg_return_t mr)
 {
@@ -116,11 +129,7 @@ thread_give_back(struct thread *thread, struct ipc_kmsg *kmsg, mach_msg_return_t
 
 	ipc_copyout_reset(out);
 	mr |= ipc_kmsg_copyout_pseudo(kmsg, thread->task->space, out) & MACH_MSG_MASK;
-	reply(thread, mr, kmsg->msg, kmsg->size, out);
-	for (uint32_t i = 0; i < out->nfds; i++)
-		chan_close_fd(out->fds[i]);
-	out->nfds = 0;
-	ipc_kmsg_free(kmsg);
+	reply_message(thread, mr, kmsg, out);
 }
 
 void
@@ -167,11 +176,7 @@ thread_deliver(struct thread *thread, struct ipc_kmsg *kmsg, mach_port_seqno_t s
 		return;
 	}
 	mr = ipc_kmsg_copyout(kmsg, space, seqno, out);
-	reply(thread, mr, kmsg->msg, kmsg->size, out);
-	for (uint32_t i = 0; i < out->nfds; i++)
-		chan_close_fd(out->fds[i]);
-	out->nfds = 0;
-	ipc_kmsg_free(kmsg);
+	reply_message(thread, mr, kmsg, out);
 }
 
 void
