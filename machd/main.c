@@ -42,6 +42,7 @@ static uint64_t armed_deadline;
 static const char *socket_path;
 static bool leak_check, verbose;
 
+static uint64_t heap_baseline;	/* machd's heap with no task: the leak check's zero */
 static void **deferred;
 static size_t deferred_count, deferred_cap;
 
@@ -165,24 +166,45 @@ report_counts(FILE *f)
 		(unsigned long long) thread_count, (unsigned long long) machd_heap_bytes());
 }
 
-/* Terminate every task; with --leak-check, say whether machd's counts went
- * back to what they were before the first task (the host port alone). */
+/* Give back what machd keeps for reuse, so its heap can be compared with
+ * the baseline. */
+static void
+free_caches(void)
+{
+	ipc_mqueue_shutdown();
+	timer_shutdown();
+	thread_shutdown();
+	kobject_shutdown();
+	for (size_t i = 0; i < deferred_count; i++)
+		machd_free(deferred[i]);
+	machd_free(deferred);
+	deferred = NULL;
+	deferred_count = deferred_cap = 0;
+}
+
+/* Terminate every task; with --leak-check, say whether machd went back to
+ * exactly what it was before the first task: the host port alone, no
+ * message, no memfd, and not one byte more of heap. */
 static int
 shutdown_all(void)
 {
 	while (!list_empty(&task_all))
 		task_terminate(list_first_entry(&task_all, struct task, all_link));
 	ipc_mqueue_run_pending();
+	free_caches();
 	if (verbose)
 		report_counts(stderr);
 	if (leak_check) {
 		bool clean = ipc_counts.ports == 1 && ipc_space_size(ipc_space_kernel) == 1 &&
 			     ipc_counts.entries == 1 && ipc_counts.psets == 0 &&
 			     ipc_counts.kmsgs == 0 && ipc_counts.kmsg_bytes == 0 &&
-			     ipc_counts.ool_fds == 0 && thread_count == 0;
+			     ipc_counts.ool_fds == 0 && thread_count == 0 &&
+			     machd_heap_bytes() == heap_baseline;
 
 		if (!clean) {
-			fprintf(stderr, "machd: LEAK: objects remain after every task ended:\n");
+			fprintf(stderr, "machd: LEAK: objects remain after every task ended "
+				"(heap %+lld bytes from the start):\n",
+				(long long) (machd_heap_bytes() - heap_baseline));
 			report_counts(stderr);
 			return 3;
 		}
@@ -253,6 +275,7 @@ main(int argc, char **argv)
 	ipc_space_kernel->is_kernel = true;
 	ipc_kobject_server = kobject_server;
 	host_init();
+	heap_baseline = machd_heap_bytes();
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	listen_fd = chan_listen(socket_path);

@@ -262,6 +262,15 @@ dispatch(struct ipc_port *port)
 static void resume_sender(struct thread *t);
 
 void
+ipc_mqueue_shutdown(void)
+{
+	MACHD_ASSERT(dispatch_count == 0);
+	machd_free(dispatch_list);
+	dispatch_list = NULL;
+	dispatch_cap = 0;
+}
+
+void
 ipc_mqueue_run_pending(void)
 {
 	for (;;) {

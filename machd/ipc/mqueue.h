@@ -40,6 +40,9 @@ void ipc_mqueue_pset_feed(struct ipc_pset *pset);
  * every event.  Returns when nothing more is pending. */
 void ipc_mqueue_run_pending(void);
 
+/* Free the buffers kept for reuse (at exit, for the leak check). */
+void ipc_mqueue_shutdown(void);
+
 /* The kernel's message server: handles a message queued on a port machd
  * receives on.  Set by kern/kobject.c. */
 extern void (*ipc_kobject_server)(struct ipc_kmsg *kmsg);

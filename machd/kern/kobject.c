@@ -177,10 +177,26 @@ kobject_give_right(struct ipc_object *object, mach_msg_type_name_t type)
 	return name;
 }
 
+static struct hashmap reported;	/* routines reported unserved */
+static struct ipc_copyout server_out;	/* copyout scratch of kobject_server */
+
+void
+kobject_shutdown(void)
+{
+	machd_free(touched);
+	machd_free(reply_allocs);
+	touched = NULL;
+	reply_allocs = NULL;
+	touched_cap = reply_alloc_cap = 0;
+	hashmap_destroy(&reported);
+	machd_free(server_out.fixups);
+	machd_free(server_out.blob);
+	memset(&server_out, 0, sizeof server_out);
+}
+
 kern_return_t
 kobject_unserved(const char *routine)
 {
-	static struct hashmap reported;
 
 	if (!hashmap_get(&reported, (uintptr_t) routine)) {
 		hashmap_put(&reported, (uintptr_t) routine, (void *) routine);
@@ -244,7 +260,7 @@ rpc_cleanup(void)
 void
 kobject_server(struct ipc_kmsg *req)
 {
-	static struct ipc_copyout out;
+	struct ipc_copyout *out = &server_out;
 	static union {
 		mig_reply_header_t head;
 		uint64_t buf[16384 / sizeof(uint64_t)];
@@ -255,15 +271,15 @@ kobject_server(struct ipc_kmsg *req)
 
 	MACHD_ASSERT(!in_rpc);
 	in_rpc = true;
-	ipc_copyout_reset(&out);
-	if (ipc_kmsg_copyout(req, ipc_space_kernel, 0, &out) != MACH_MSG_SUCCESS) {
+	ipc_copyout_reset(out);
+	if (ipc_kmsg_copyout(req, ipc_space_kernel, 0, out) != MACH_MSG_SUCCESS) {
 		/* Kernel space full: cannot happen with its own limit. */
 		ipc_kmsg_free(req);
 		rpc_cleanup();
 		in_rpc = false;
 		return;
 	}
-	apply_fixups(req, &out);
+	apply_fixups(req, out);
 
 	memset(rh, 0, sizeof(mig_reply_header_t));
 	for (size_t i = 0; i < sizeof demuxers / sizeof demuxers[0]; i++)

@@ -38,6 +38,9 @@ void *kobject_reply_alloc(size_t size);
 /* Answer for a routine machd does not serve: reports once, MIG_BAD_ID. */
 kern_return_t kobject_unserved(const char *routine);
 
+/* Free the buffers kept for reuse (at exit, for the leak check). */
+void kobject_shutdown(void);
+
 /* Record that NAME in the kernel space got a right during the current
  * RPC (called by right.c); cleaned up after the RPC. */
 void kobject_touch(mach_port_name_t name);

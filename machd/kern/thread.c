@@ -28,6 +28,14 @@ uint64_t thread_count;
 /* Scratch for copying messages out; deliveries never nest (mqueue.c). */
 static struct ipc_copyout copyout_scratch;
 
+void
+thread_shutdown(void)
+{
+	machd_free(copyout_scratch.fixups);
+	machd_free(copyout_scratch.blob);
+	memset(&copyout_scratch, 0, sizeof copyout_scratch);
+}
+
 struct thread *
 thread_create(struct task *task, struct chan *chan)
 {

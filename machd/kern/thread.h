@@ -60,6 +60,9 @@ void thread_too_large(struct thread *thread, mach_msg_size_t size);
 void thread_timeout(struct thread *thread);
 void thread_interrupt(struct thread *thread);
 
+/* Free the buffers kept for reuse (at exit, for the leak check). */
+void thread_shutdown(void);
+
 /* Count of live threads. */
 extern uint64_t thread_count;
 

@@ -93,6 +93,15 @@ timer_remove(struct thread *thread)
 	sift_up(heap[i]->timer_index);
 }
 
+void
+timer_shutdown(void)
+{
+	MACHD_ASSERT(heap_len == 0);
+	machd_free(heap);
+	heap = NULL;
+	heap_cap = 0;
+}
+
 uint64_t
 timer_next_deadline(void)
 {

@@ -57,10 +57,10 @@ insert_slot(struct hashmap_slot *slots, size_t mask, uint64_t key, void *value)
 	slots[i].value = value;
 }
 
+/* Rebuild the table with CAP slots (a power of two, >= 8). */
 static void
-grow(struct hashmap *m)
+resize(struct hashmap *m, size_t cap)
 {
-	size_t cap = m->slots ? (m->mask + 1) * 2 : 8;
 	struct hashmap_slot *slots = machd_zalloc(cap * sizeof *slots);
 
 	if (m->slots) {
@@ -71,6 +71,12 @@ grow(struct hashmap *m)
 	}
 	m->slots = slots;
 	m->mask = cap - 1;
+}
+
+static void
+grow(struct hashmap *m)
+{
+	resize(m, m->slots ? (m->mask + 1) * 2 : 8);
 }
 
 void
@@ -112,6 +118,9 @@ hashmap_remove(struct hashmap *m, uint64_t key)
 	if (m->count == 0) {
 		machd_free(m->slots);
 		hashmap_init(m);
+	} else if (m->mask + 1 > 8 && m->count * 8 < m->mask + 1) {
+		/* A space that shrank gives its memory back. */
+		resize(m, (m->mask + 1) / 2);
 	}
 	return value;
 }

@@ -26,7 +26,8 @@ void hashmap_destroy(struct hashmap *m);
 void *hashmap_get(const struct hashmap *m, uint64_t key);
 /* Store VALUE under KEY, which must not be present. */
 void hashmap_put(struct hashmap *m, uint64_t key, void *value);
-/* Remove KEY; returns its value, or NULL if it was absent. */
+/* Remove KEY; returns its value, or NULL if it was absent.  The table
+ * shrinks when it is less than an eighth full. */
 void *hashmap_remove(struct hashmap *m, uint64_t key);
 
 /* Iterate over every slot: for (i = 0; hashmap_next(m, &i, &k, &v);) —
