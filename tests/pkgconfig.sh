@@ -2,8 +2,10 @@
 # The README's way of building a Mach program: pkg-config hell (uninstalled,
 # from the build tree), GNU MIG from its variable on an interface of the
 # program's own, and hell run.  Fails if any step does.
+# A third argument gives extra compiler flags (the sanitizers of an ASan
+# build, whose libmach needs its runtime in the program too).
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 extra=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PKG_CONFIG_PATH=$build/meson-uninstalled
@@ -29,7 +31,7 @@ int main(void)
 	return 0;
 }
 C
-cc -Wall -Werror prog.c echoUser.c $(pkg-config --cflags --libs hell) -o prog
+cc -Wall -Werror $extra prog.c echoUser.c $(pkg-config --cflags --libs hell) -o prog
 out=$("$build/tools/hell" run --private --leak-check ./prog)
 [ "$out" = ok ]
 echo "pkg-config build and run: ok"
