@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # HELL's two commands:
 #   ./build.sh demo    set up, build, and show two Mach tasks talking on Linux
-#   ./build.sh check   set up, build, and run the whole test suite, once
-#                      normally and once under ASan+UBSan
+#   ./build.sh check   set up, build, and run the whole test suite: with gcc,
+#                      with gcc under ASan+UBSan, and with clang together
+#                      with the libFuzzer targets
 # Set-up (scripts/setup-deps) installs what is missing on Debian 12 or 13.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,6 +57,9 @@ check)
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         run_tests build-asan "ASan+UBSan"
+    echo "== build with clang, and the libFuzzer targets (60 s of fuzzing) =="
+    CC=clang build build-fuzz -Dfuzz=true
+    run_tests build-fuzz "clang, with fuzzing"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     ;;

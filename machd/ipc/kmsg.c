@@ -235,6 +235,11 @@ copyin_header(struct ipc_kmsg *kmsg, struct ipc_space *space)
 		if (dest_type == MACH_MSG_TYPE_MOVE_SEND && reply_type == MACH_MSG_TYPE_MOVE_SEND &&
 		    e->urefs < 2)
 			return MACH_SEND_INVALID_DEST;
+		/* Nothing may be taken before both are known to work:
+		 * a failed copyin has no side effect (no make-send count, no
+		 * send-once notification). */
+		if (!ipc_right_copyin_check(space, dest_name, dest_type, false))
+			return MACH_SEND_INVALID_DEST;
 		/* Copies and makes before moves, so a move of the last
 		 * reference does not starve the other. */
 		if (dest_type == MACH_MSG_TYPE_MOVE_SEND) {
@@ -545,7 +550,8 @@ out_blob(struct ipc_copyout *out, uint64_t len, uint64_t *offset)
 	uint32_t at = (out->blob_size + 7u) & ~7u;
 
 	MACHD_ASSERT(len <= IPC_OOL_MAX_SIZE);
-	if (at + len > out->blob_cap) {
+	/* Allocated even for an empty region: NULL + 0 is undefined in C. */
+	if (at + len > out->blob_cap || !out->blob) {
 		uint64_t cap = out->blob_cap ? out->blob_cap : 4096;
 
 		while (cap < at + len)

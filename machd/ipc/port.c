@@ -155,11 +155,18 @@ ipc_port_destroy(struct ipc_port *port)
 	port->receiver_name = MACH_PORT_NULL;
 
 	if (pdrequest) {
-		/* Instead of dying, the port travels to the requester. */
 		port->pdrequest = NULL;
-		ipc_port_clear_receiver(port);
-		ipc_notify_port_destroyed(pdrequest, port);
-		return;
+		port->destination = NULL;
+		if (!ipc_port_check_circularity(port, pdrequest)) {
+			/* Instead of dying, the port travels to the requester. */
+			ipc_port_clear_receiver(port);
+			ipc_notify_port_destroyed(pdrequest, port);
+			return;
+		}
+		/* The notification would be queued on the port itself (or
+		 * on a port it carries): a circle nothing could ever free.
+		 * As GNU Mach does, the request goes and the port dies. */
+		ipc_port_release_sonce(pdrequest);
 	}
 
 	if (port->pset)

@@ -282,11 +282,21 @@ kobject_server(struct ipc_kmsg *req)
 	apply_fixups(req, out);
 
 	memset(rh, 0, sizeof(mig_reply_header_t));
-	for (size_t i = 0; i < sizeof demuxers / sizeof demuxers[0]; i++)
-		if (demuxers[i](req->msg, rh))
-			break;
-	/* A message no stub knows leaves MIG_BAD_ID in the reply, set by
-	 * the last demuxer tried. */
+	if (req->msg->msgh_id > INT32_MAX - 100) {
+		/* The stubs compute the reply's id as request + 100, which
+		 * would overflow (undefined in C): no routine has such an id. */
+		rh->msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(req->msg->msgh_bits), 0);
+		rh->msgh_size = sizeof(mig_reply_header_t);
+		rh->msgh_remote_port = req->msg->msgh_local_port;
+		rh->msgh_id = (mach_msg_id_t) ((uint32_t) req->msg->msgh_id + 100u);
+		reply.head.RetCode = MIG_BAD_ID;
+	} else {
+		for (size_t i = 0; i < sizeof demuxers / sizeof demuxers[0]; i++)
+			if (demuxers[i](req->msg, rh))
+				break;
+		/* A message no stub knows leaves MIG_BAD_ID in the reply,
+		 * set by the last demuxer tried. */
+	}
 
 	ipc_kmsg_free(req);
 

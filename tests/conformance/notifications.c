@@ -620,6 +620,22 @@ test_dead_name_after_child_exit(void)
 	CHECK_KR(mach_port_destroy(TASK, n), KERN_SUCCESS);
 }
 
+/* A port whose port-destroyed request names the port itself: handing the
+ * receive right to it would queue the port on itself, a circle nothing
+ * could free.  GNU Mach (ipc_port_destroy's circularity check) drops the
+ * request and the port dies.  machd once leaked the port here: the leak
+ * check of this test's machd catches it (found by the fuzzer). */
+static void
+test_port_destroyed_to_itself(void)
+{
+	mach_port_t p = testlib_port(), prev;
+
+	CHECK_KR(request(p, PD, 0, p, &prev), KERN_SUCCESS);
+	CHECK_EQ(prev, MACH_PORT_NULL);
+	CHECK_KR(mach_port_destroy(TASK, p), KERN_SUCCESS);
+	CHECK_EQ(testlib_type(p), 0);
+}
+
 int
 main(void)
 {
@@ -632,6 +648,7 @@ main(void)
 	test_no_senders();
 	test_no_senders_in_messages();
 	test_port_destroyed();
+	test_port_destroyed_to_itself();
 	test_no_senders_after_child_exit();
 	test_dead_name_after_child_exit();
 	return TEST_DONE();
