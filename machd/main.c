@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -41,6 +42,35 @@ static int epfd, listen_fd, timer_fd, signal_fd;
 static uint64_t armed_deadline;
 static const char *socket_path;
 static bool leak_check, verbose;
+int machd_cpu = -1;
+
+/* Keep machd to one CPU (WANT, or the last it may use): tasks move their
+ * threads there for each trap, so the three parties of an RPC share a CPU
+ * instead of waking each other across CPUs (docs/performance.md). */
+static void
+choose_cpu(int want)
+{
+	cpu_set_t cpus, one;
+	int cpu = -1;
+
+	if (sched_getaffinity(0, sizeof cpus, &cpus) < 0)
+		return;
+	if (want >= 0) {
+		if (want >= CPU_SETSIZE || !CPU_ISSET(want, &cpus)) {
+			fprintf(stderr, "machd: --cpu %d is not one this process may run on\n", want);
+			exit(2);
+		}
+		cpu = want;
+	} else {
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			if (CPU_ISSET(i, &cpus))
+				cpu = i;
+	}
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0)
+		machd_cpu = cpu;
+}
 
 static uint64_t heap_baseline;	/* machd's heap with no task: the leak check's zero */
 static void **deferred;
@@ -87,10 +117,8 @@ machd_thread_gone(struct thread *thread)
 
 	thread_destroy(thread);
 	epoll_ctl(epfd, EPOLL_CTL_DEL, chan->fd, NULL);
-	close(chan->fd);
-	chan->fd = -1;
 	chan->thread = NULL;
-	chan->broken = true;
+	chan_close(chan);
 	machd_defer_free(chan);
 }
 
@@ -102,9 +130,7 @@ chan_gone(struct chan *chan)
 		return;
 	}
 	epoll_ctl(epfd, EPOLL_CTL_DEL, chan->fd, NULL);
-	close(chan->fd);
-	chan->fd = -1;
-	chan->broken = true;
+	chan_close(chan);
 	machd_defer_free(chan);
 }
 
@@ -190,6 +216,9 @@ shutdown_all(void)
 {
 	while (!list_empty(&task_all))
 		task_terminate(list_first_entry(&task_all, struct task, all_link));
+	/* Connections that never said HELLO belong to no task. */
+	while (!list_empty(&chan_all))
+		chan_gone(list_first_entry(&chan_all, struct chan, link));
 	ipc_mqueue_run_pending();
 	free_caches();
 	if (verbose)
@@ -216,7 +245,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: machd --socket PATH [--leak-check] [--verbose]\n"
+		"usage: machd --socket PATH [--leak-check] [--verbose] [--cpu N | --no-cpu]\n"
 		"\n"
 		"machd is HELL's Mach kernel personality: it owns every port, right,\n"
 		"message and task of the GNU Mach interface, and serves tasks (Linux\n"
@@ -227,6 +256,9 @@ usage(FILE *f)
 		"  --leak-check    at exit, fail (status 3) unless every port, name,\n"
 		"                  message and memfd is gone with the tasks\n"
 		"  --verbose       report object counts at exit\n"
+		"  --cpu N         keep to CPU N (default: the last CPU machd may use);\n"
+		"                  tasks meet machd there for their traps\n"
+		"  --no-cpu        do not keep to one CPU (tasks do not move either)\n"
 		"  --help          this text\n"
 		"\n"
 		"SIGTERM or SIGINT end machd: every task's space is destroyed first.\n");
@@ -239,15 +271,20 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "leak-check", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "no-cpu", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct rlimit rl;
 	sigset_t sigs;
-	int c;
+	int c, want_cpu = -1;
+	bool pin = true;
 
-	while ((c = getopt_long(argc, argv, "s:lvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:lvhc:n", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c': want_cpu = atoi(optarg); break;
+		case 'n': pin = false; break;
 		case 's': socket_path = optarg; break;
 		case 'l': leak_check = true; break;
 		case 'v': verbose = true; break;
@@ -270,6 +307,9 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
+
+	if (pin)
+		choose_cpu(want_cpu);
 
 	ipc_space_kernel = ipc_space_create(NULL);
 	ipc_space_kernel->is_kernel = true;

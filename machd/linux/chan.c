@@ -17,6 +17,8 @@
 
 #include "sys.h"
 
+struct list chan_all = LIST_INIT(chan_all);
+
 /* Requests are read into one buffer: machd serves one at a time. */
 static uint8_t recv_buf[sizeof(struct hell_req) + HELL_CHAN_INLINE_MAX] __attribute__((aligned(64)));
 
@@ -72,6 +74,7 @@ chan_accept(int listen_fd)
 	chan->fd = fd;
 	chan->pid = cred.pid;
 	chan->uid = cred.uid;
+	list_push_back(&chan_all, &chan->link);
 	return chan;
 }
 
@@ -264,8 +267,11 @@ chan_close_fd(int fd)
 }
 
 void
-chan_destroy(struct chan *chan)
+chan_close(struct chan *chan)
 {
-	close(chan->fd);
-	machd_free(chan);
+	if (chan->fd >= 0)
+		close(chan->fd);
+	chan->fd = -1;
+	chan->broken = true;
+	list_remove(&chan->link);
 }

@@ -4,6 +4,7 @@
 #define MACHD_LINUX_CHAN_H
 
 #include <hell/channel.h>
+#include "../util/list.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -17,7 +18,11 @@ struct chan {
 	uid_t uid;
 	struct thread *thread;	/* NULL until HELLO */
 	bool broken;		/* protocol violation or send failure */
+	struct list link;	/* on chan_all while open */
 };
+
+/* Every open channel (with or without a thread yet). */
+extern struct list chan_all;
 
 /* One request as received. */
 struct chan_request {
@@ -43,6 +48,8 @@ void chan_request_done(struct chan_request *r);
 void chan_reply(struct chan *chan, struct hell_rep *rep, const void *msg,
 		const struct ipc_copyout *ool);
 void chan_close_fd(int fd);
-void chan_destroy(struct chan *chan);
+/* Close CHAN's socket and take it off chan_all; the memory is the
+ * caller's to free (machd frees it after the event batch). */
+void chan_close(struct chan *chan);
 
 #endif
