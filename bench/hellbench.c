@@ -11,10 +11,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <dirent.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -107,10 +110,35 @@ hb_header(const char *prog, const struct hb_options *o)
 void
 hb_place(bool pinned)
 {
-	int cpu = pinned ? bench_home_cpu() : BENCH_CPU_ALL;
+	/* machd's own placement (it keeps to one CPU, which tasks meet for
+	 * their traps) is part of what is measured: the free mode gives it
+	 * back rather than letting machd run anywhere. */
+	static cpu_set_t machd_own;
+	static bool saved;
+	pid_t machd = hb_machd_pid();
 
+	if (!saved) {
+		if (sched_getaffinity(machd, sizeof machd_own, &machd_own) != 0)
+			bench_fail(true, "sched_getaffinity(machd)");
+		saved = true;
+	}
 	bench_set_mode(pinned);
-	bench_pin_process(hb_machd_pid(), cpu);
+	if (pinned) {
+		bench_pin_process(machd, bench_home_cpu());
+	} else {
+		char path[64];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof path, "/proc/%d/task", (int) machd);
+		d = opendir(path);
+		if (!d)
+			bench_fail(true, "%s", path);
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.')
+				sched_setaffinity(atoi(e->d_name), sizeof machd_own, &machd_own);
+		closedir(d);
+	}
 }
 
 void
@@ -244,4 +272,136 @@ hb_rss_bytes(pid_t pid)
 	if (!found)
 		bench_fail(false, "no VmRSS in %s", file);
 	return (uint64_t) kb * 1024;
+}
+
+/* ---- Raw relay ---- */
+
+static void
+relay_socketpair(int sv[2], size_t msg_bytes)
+{
+	const struct timeval tv = { 30, 0 };
+	int buf = (int) (2 * msg_bytes + 4096);
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		bench_fail(true, "relay: socketpair");
+	for (int i = 0; i < 2; i++)
+		if (setsockopt(sv[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+		    setsockopt(sv[i], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
+		    setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf) != 0)
+			bench_fail(true, "relay: setsockopt");
+}
+
+/* Receives one datagram into buf (cap bytes) and sends it on to `to`;
+ * returns false at end of stream.  For the children: failures _exit. */
+static bool
+relay_pass(int from, int to, char *buf, size_t cap, const char *who)
+{
+	ssize_t n, w;
+
+	do
+		n = recv(from, buf, cap, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		hb_child_fail(0, "%s: recv: %s", who, strerror(errno));
+	if (n == 0)
+		return false;
+	do
+		w = send(to, buf, (size_t) n, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	if (w != n)
+		hb_child_fail(0, "%s: send: %s", who, w < 0 ? strerror(errno) : "short");
+	return true;
+}
+
+/* The relay: one epoll loop over its two sockets, as machd's. */
+static void __attribute__((noreturn))
+relay_main(int client, int server, size_t msg_bytes)
+{
+	char *buf = malloc(msg_bytes);
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev[2];
+
+	if (!buf || ep < 0)
+		hb_child_fail(0, "relay: set-up");
+	ev[0] = (struct epoll_event) { .events = EPOLLIN, .data.fd = client };
+	ev[1] = (struct epoll_event) { .events = EPOLLIN, .data.fd = server };
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, client, &ev[0]) != 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, server, &ev[1]) != 0)
+		hb_child_fail(0, "relay: epoll_ctl: %s", strerror(errno));
+	for (;;) {
+		int k = epoll_wait(ep, ev, 2, 30000);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			hb_child_fail(0, "relay: epoll_wait: %s", k ? strerror(errno) : "timed out");
+		for (int i = 0; i < k; i++) {
+			int from = ev[i].data.fd, to = from == client ? server : client;
+
+			if (!relay_pass(from, to, buf, msg_bytes, "relay"))
+				_exit(0);	/* the client closed: the echo sees EOF too */
+		}
+	}
+}
+
+void
+hb_raw_relay(size_t msg_bytes, int iters, struct bench_stats *out)
+{
+	int a[2], b[2], warm = iters / 10 > 100 ? iters / 10 : 100;
+	char *o = malloc(msg_bytes), *in = malloc(msg_bytes);
+	struct bench_samples s;
+	pid_t relay, echo;
+
+	if (msg_bytes < 1 || msg_bytes > BENCH_RAW_MSG_MAX || iters < 1 || !o || !in)
+		bench_fail(false, "raw relay: bad arguments or out of memory");
+	relay_socketpair(a, msg_bytes);
+	relay_socketpair(b, msg_bytes);
+	echo = hb_fork();
+	if (echo == 0) {
+		close(a[0]);
+		close(a[1]);
+		close(b[0]);
+		while (relay_pass(b[1], b[1], o, msg_bytes, "relay echo"))
+			;
+		_exit(0);
+	}
+	relay = hb_fork();
+	if (relay == 0) {
+		close(a[0]);
+		close(b[1]);
+		relay_main(a[1], b[0], msg_bytes);
+	}
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+
+	memset(o, 0x5a, msg_bytes);
+	bench_samples_init(&s, (size_t) iters);
+	for (int i = 0; i < warm + iters; i++) {
+		uint32_t seq = (uint32_t) i;
+		uint64_t t0, t1;
+		ssize_t n;
+
+		if (msg_bytes >= sizeof seq)
+			memcpy(o, &seq, sizeof seq);
+		t0 = bench_now_ns();
+		if (send(a[0], o, msg_bytes, MSG_NOSIGNAL) != (ssize_t) msg_bytes)
+			bench_fail(true, "raw relay: send");
+		do
+			n = recv(a[0], in, msg_bytes, 0);
+		while (n < 0 && errno == EINTR);
+		t1 = bench_now_ns();
+		if (n != (ssize_t) msg_bytes ||
+		    (msg_bytes >= sizeof seq && memcmp(in, &seq, sizeof seq) != 0))
+			bench_fail(n < 0, "raw relay: bad or no echo");
+		if (i >= warm)
+			bench_samples_add(&s, t1 - t0);
+	}
+	close(a[0]);
+	hb_reap(relay, "raw relay", 10000);
+	hb_reap(echo, "raw relay echo", 10000);
+	bench_stats_compute(&s, out);
+	bench_samples_free(&s);
+	free(o);
+	free(in);
 }

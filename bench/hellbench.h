@@ -79,6 +79,17 @@ void hb_check(kern_return_t kr, const char *what);
 void *hb_shared(size_t len);
 void hb_shared_free(void *p, size_t len);
 
+/* The architectural floor of a Mach RPC under HELL, in raw Linux: the round
+ * trip of a msg_bytes (1 .. BENCH_RAW_MSG_MAX) SOCK_SEQPACKET datagram from
+ * this process through a relay process (one thread, epoll, like machd) to an
+ * echo process and back through the relay: four datagrams and two passes
+ * through the relay per sample, as a HELL RPC between two tasks makes.
+ * After max(100, iters / 10) warm-up round trips, iters samples in *out.
+ * The relay and the echo process are forked with the calling thread's
+ * current affinity (place the process first, with hb_place); every blocking
+ * call times out after 30 s. */
+void hb_raw_relay(size_t msg_bytes, int iters, struct bench_stats *out);
+
 /* machd's statistics (hell_machd_stats), or fail. */
 void hb_stats(struct hell_machd_stats *st);
 

@@ -14,6 +14,8 @@
 #include "libmach.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <time.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +97,54 @@ report(const char *what, int err)
 	fprintf(stderr, "libmach: %s%s%s\n", what, err ? ": " : "", err ? strerror(err) : "");
 }
 
+/* Co-location (docs/performance.md).  machd keeps to one CPU; a thread
+ * that may run on several moves onto machd's CPU for each trap and gets its
+ * own CPUs back afterwards, so the parties of an RPC (client, machd,
+ * server) meet on one CPU instead of waking each other across CPUs.  The
+ * thread's own set is read at each trap, so a program that changes its
+ * threads' affinity keeps what it set.  HELL_COLOCATE=0 turns this off. */
+static int machd_cpu = -1;		/* from HELLO: machd's CPU, or -1 */
+static bool colocation_off;
+
+/* A thread found kept to one CPU (or off machd's) is looked at again only
+ * every this many traps: it does not move, so it need not pay a system
+ * call per trap to find out. */
+#define STAY_RECHECK 256
+static __thread unsigned stay_traps;
+
+/* Move onto machd's CPU for a trap; true if HOME must be restored after. */
+static bool
+colocate_begin(cpu_set_t *home)
+{
+	cpu_set_t one;
+
+	if (machd_cpu < 0 || colocation_off)
+		return false;
+	if (stay_traps > 0) {
+		stay_traps--;
+		return false;
+	}
+	if (sched_getaffinity(0, sizeof *home, home) < 0)
+		return false;
+	/* A thread kept to one CPU already (or kept off machd's) stays put. */
+	if (CPU_COUNT(home) < 2 || !CPU_ISSET(machd_cpu, home)) {
+		stay_traps = STAY_RECHECK;
+		return false;
+	}
+	CPU_ZERO(&one);
+	CPU_SET(machd_cpu, &one);
+	return sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+static void
+choose_colocation(int cpu)
+{
+	const char *env = getenv("HELL_COLOCATE");
+
+	colocation_off = env && !strcmp(env, "0");
+	machd_cpu = cpu >= 0 && cpu < CPU_SETSIZE ? cpu : -1;
+}
+
 static int
 connect_machd(void)
 {
@@ -168,11 +218,14 @@ chan_open(void)
 	if (hell_chan_call(&req, NULL, 0, NULL, 0, &rep, NULL, 0) < 0 || rep.kr != KERN_SUCCESS) {
 		close(fd);
 		chan_fd = -1;
-		report("machd refused this process (a stale HELL_TASK_TOKEN?)", 0);
+		report("machd refused this process: it was forked or spawned by a task that "
+		       "ended before it started, or HELL_TASK_TOKEN is stale", 0);
 		return -1;
 	}
 	registry_add(fd);
 	pthread_setspecific(chan_key, (void *) 1);
+	machd_cpu = (int) (int64_t) rep.val[1];
+	choose_colocation(machd_cpu);
 	return fd;
 }
 
@@ -227,39 +280,15 @@ chan_broken(void)
 	return -1;
 }
 
-int
-hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
-	       const int *fds, int nfds, struct hell_rep *rep,
-	       void *rcv_buf, size_t rcv_size)
+/* Wait for the answer to HDR (sent on FD) into RH. */
+static int
+receive_reply(int fd, const struct hell_req *hdr, struct msghdr *rh, struct hell_rep *rep)
 {
-	struct iovec siov[8];
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int) * HELL_CHAN_MAX_FDS)];
-	} control;
-	struct msghdr mh = { .msg_iov = siov, .msg_iovlen = 1 + (size_t) iovcnt };
-	struct iovec riov[2] = { { rep, sizeof *rep }, { rcv_buf, rcv_size } };
-	struct msghdr rh = { .msg_iov = riov, .msg_iovlen = rcv_size ? 2 : 1 };
-	int fd = chan_fd;
 	ssize_t n;
 	bool cancelled = false;
 
-	siov[0] = (struct iovec) { hdr, sizeof *hdr };
-	for (int i = 0; i < iovcnt; i++)
-		siov[i + 1] = iov[i];
-	if (nfds) {
-		memset(&control, 0, sizeof control);
-		mh.msg_control = control.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t) nfds);
-		control.h.cmsg_level = SOL_SOCKET;
-		control.h.cmsg_type = SCM_RIGHTS;
-		control.h.cmsg_len = CMSG_LEN(sizeof(int) * (size_t) nfds);
-		memcpy(CMSG_DATA(&control.h), fds, sizeof(int) * (size_t) nfds);
-	}
-	if (send_all(fd, &mh) < 0)
-		return errno == EFAULT ? HELL_CHAN_SEND_FAULT : chan_broken();
 	for (;;) {
-		n = __hell_sys_recvmsg(fd, &rh, MSG_CMSG_CLOEXEC);
+		n = __hell_sys_recvmsg(fd, rh, MSG_CMSG_CLOEXEC);
 		if (n >= (ssize_t) sizeof *rep)
 			return 0;
 		if (n < 0 && errno == EINTR) {
@@ -277,8 +306,46 @@ hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
 		}
 		/* EFAULT: the caller's buffer is bad; Linux dropped the reply
 		 * datagram (which then carried no bulk after it). */
-		return n < 0 && errno == EFAULT ? HELL_CHAN_RECV_FAULT : chan_broken();
+		return n < 0 && errno == EFAULT ? HELL_CHAN_RECV_FAULT : -1;
 	}
+}
+
+int
+hell_chan_call(struct hell_req *hdr, const struct iovec *iov, int iovcnt,
+	       const int *fds, int nfds, struct hell_rep *rep,
+	       void *rcv_buf, size_t rcv_size)
+{
+	struct iovec siov[8];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * HELL_CHAN_MAX_FDS)];
+	} control;
+	struct msghdr mh = { .msg_iov = siov, .msg_iovlen = 1 + (size_t) iovcnt };
+	struct iovec riov[2] = { { rep, sizeof *rep }, { rcv_buf, rcv_size } };
+	struct msghdr rh = { .msg_iov = riov, .msg_iovlen = rcv_size ? 2 : 1 };
+	int fd = chan_fd, err;
+	cpu_set_t home;
+	bool moved;
+
+	siov[0] = (struct iovec) { hdr, sizeof *hdr };
+	for (int i = 0; i < iovcnt; i++)
+		siov[i + 1] = iov[i];
+	if (nfds) {
+		memset(&control, 0, sizeof control);
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t) nfds);
+		control.h.cmsg_level = SOL_SOCKET;
+		control.h.cmsg_type = SCM_RIGHTS;
+		control.h.cmsg_len = CMSG_LEN(sizeof(int) * (size_t) nfds);
+		memcpy(CMSG_DATA(&control.h), fds, sizeof(int) * (size_t) nfds);
+	}
+	moved = colocate_begin(&home);
+	err = send_all(fd, &mh) < 0 ? (errno == EFAULT ? HELL_CHAN_SEND_FAULT : -1) : 0;
+	if (err == 0)
+		err = receive_reply(fd, hdr, &rh, rep);
+	if (moved)
+		sched_setaffinity(0, sizeof home, &home);
+	return err == -1 ? chan_broken() : err;
 }
 
 kern_return_t

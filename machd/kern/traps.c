@@ -129,7 +129,7 @@ hello(struct chan *chan, struct chan_request *r)
 				       MACH_MSG_TYPE_PORT_SEND, task->fork_thread_name);
 		task->fork_thread_name = MACH_PORT_NULL;
 	}
-	reply_vals(thread, KERN_SUCCESS, task->pid, 0);
+	reply_vals(thread, KERN_SUCCESS, task->pid, (uint64_t) (int64_t) machd_cpu);
 	return true;
 }
 
