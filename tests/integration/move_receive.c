@@ -66,23 +66,6 @@ send_int(mach_port_t dest, mach_port_t reply, mach_msg_type_name_t reply_disp,
 }
 
 static mach_msg_return_t
-send_right(mach_port_t dest, mach_port_t right, mach_msg_type_name_t disp, mach_msg_id_t id)
-{
-	struct port_msg m;
-
-	memset(&m, 0, sizeof m);
-	m.h.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-	m.h.msgh_size = sizeof m;
-	m.h.msgh_remote_port = dest;
-	m.h.msgh_id = id;
-	m.t = (mach_msg_type_t) { .msgt_name = disp, .msgt_size = 64, .msgt_number = 1,
-				  .msgt_inline = 1 };
-	m.p.name = right;
-	return mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof m, 0, MACH_PORT_NULL,
-			WAIT_MS, MACH_PORT_NULL);
-}
-
-static mach_msg_return_t
 recv(mach_port_t from, union rcvbuf *m)
 {
 	memset(m, 0, sizeof *m);
@@ -101,7 +84,8 @@ child(mach_port_t p, mach_port_t rendez)
 	testlib_failures = 0;	/* B's exit status tells B's own checks */
 	/* fork gave B a send right to P under A's name, and no receive right. */
 	CHECK_EQ(testlib_type(p), MACH_PORT_TYPE_SEND);
-	CHECK_KR(send_right(rendez, mine, MACH_MSG_TYPE_MAKE_SEND, 1), MACH_MSG_SUCCESS);
+	CHECK_KR(testlib_send_right(rendez, mine, MACH_MSG_TYPE_MAKE_SEND, 1, WAIT_MS),
+		 MACH_MSG_SUCCESS);
 
 	/* The receive right arrives. */
 	CHECK_KR(recv(mine, &m), MACH_MSG_SUCCESS);
@@ -209,7 +193,8 @@ main(void)
 
 	/* Move P's receive right to B; A keeps its send right under the
 	 * same name. */
-	CHECK_KR(send_right(to_b, p, MACH_MSG_TYPE_MOVE_RECEIVE, 2), MACH_MSG_SUCCESS);
+	CHECK_KR(testlib_send_right(to_b, p, MACH_MSG_TYPE_MOVE_RECEIVE, 2, WAIT_MS),
+		 MACH_MSG_SUCCESS);
 	CHECK_EQ(testlib_type(p), MACH_PORT_TYPE_SEND);
 	CHECK_EQ(testlib_refs(p, MACH_PORT_RIGHT_SEND), 1);
 	CHECK_KR(mach_port_get_receive_status(mach_task_self(), p, &st), KERN_INVALID_RIGHT);

@@ -45,23 +45,6 @@ recv(mach_port_t from, union rcvbuf *m, mach_msg_timeout_t timeout)
 			MACH_PORT_NULL);
 }
 
-static mach_msg_return_t
-send_right(mach_port_t dest, mach_port_t right, mach_msg_type_name_t disp, mach_msg_id_t id)
-{
-	struct port_msg m;
-
-	memset(&m, 0, sizeof m);
-	m.h.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-	m.h.msgh_size = sizeof m;
-	m.h.msgh_remote_port = dest;
-	m.h.msgh_id = id;
-	m.t = (mach_msg_type_t) { .msgt_name = disp, .msgt_size = 64, .msgt_number = 1,
-				  .msgt_inline = 1 };
-	m.p.name = right;
-	return mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof m, 0, MACH_PORT_NULL,
-			WAIT_MS, MACH_PORT_NULL);
-}
-
 static mach_port_status_t
 status_of(mach_port_t name)
 {
@@ -103,8 +86,8 @@ no_senders(void)
 			/* Prove the right works, then wait to be let go. */
 			close(go[i][1]);
 			CHECK_EQ(testlib_type(p), MACH_PORT_TYPE_SEND);
-			CHECK_KR(send_right(p, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND, 700 + i),
-				 MACH_MSG_SUCCESS);
+			CHECK_KR(testlib_send_right(p, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND, 700 + i,
+						    WAIT_MS), MACH_MSG_SUCCESS);
 			if (read(go[i][0], &b, 1) != 1)
 				_exit(3);
 			_exit(testlib_failures ? 1 : 0);
@@ -167,7 +150,8 @@ send_once(void)
 		mach_port_t mine = testlib_port();
 
 		testlib_failures = 0;
-		CHECK_KR(send_right(rendez, mine, MACH_MSG_TYPE_MAKE_SEND, 800), MACH_MSG_SUCCESS);
+		CHECK_KR(testlib_send_right(rendez, mine, MACH_MSG_TYPE_MAKE_SEND, 800, WAIT_MS),
+			 MACH_MSG_SUCCESS);
 		CHECK_KR(recv(mine, &m, WAIT_MS), MACH_MSG_SUCCESS);
 		CHECK_EQ(m.h.msgh_id, 801);
 		CHECK_EQ(m.p.t.msgt_name, MACH_MSG_TYPE_PORT_SEND_ONCE);
@@ -178,7 +162,8 @@ send_once(void)
 	CHECK_KR(recv(rendez, &m, WAIT_MS), MACH_MSG_SUCCESS);
 	CHECK_EQ(m.h.msgh_id, 800);
 	to_child = m.p.p.name;
-	CHECK_KR(send_right(to_child, q, MACH_MSG_TYPE_MAKE_SEND_ONCE, 801), MACH_MSG_SUCCESS);
+	CHECK_KR(testlib_send_right(to_child, q, MACH_MSG_TYPE_MAKE_SEND_ONCE, 801, WAIT_MS),
+		 MACH_MSG_SUCCESS);
 	CHECK_EQ(status_of(q).mps_sorights, 1);
 
 	CHECK(waitpid(pid, &status, 0) == pid);

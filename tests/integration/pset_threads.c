@@ -106,25 +106,6 @@ client(int c)
 	_exit(testlib_failures ? 1 : 0);
 }
 
-/* Linux's state letter of thread TID ('?' if unknown). */
-static char
-thread_state(int tid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 static long long
 now_ms(void)
 {
@@ -174,7 +155,7 @@ main(void)
 	/* Both threads wait on the set now; then destroy it. */
 	deadline = now_ms() + WAIT_MS;
 	for (int i = 0; i < 2; i++)
-		while (!(atomic_load(&servers[i].in_receive) && thread_state(servers[i].tid) == 'S') &&
+		while (!(atomic_load(&servers[i].in_receive) && testlib_thread_state(servers[i].tid) == 'S') &&
 		       now_ms() < deadline)
 			usleep(1000);
 	usleep(200 * 1000);	/* and machd has their requests */

@@ -95,25 +95,6 @@ now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Linux's state letter of thread TID ('?' if unknown). */
-static char
-thread_state(int tid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* Start C and return once it sleeps in its call (and machd has had time
  * to take the request). */
 static void
@@ -128,7 +109,7 @@ start(struct call *c, mach_msg_option_t option, mach_port_t port, mach_msg_id_t 
 	atomic_store(&c->done, 0);
 	c->mr = -1;
 	CHECK(pthread_create(&c->thread, NULL, run_call, c) == 0);
-	while ((atomic_load(&c->tid) == 0 || thread_state(atomic_load(&c->tid)) != 'S') &&
+	while ((atomic_load(&c->tid) == 0 || testlib_thread_state(atomic_load(&c->tid)) != 'S') &&
 	       !atomic_load(&c->done) && now_ms() < deadline)
 		usleep(1000);
 	usleep(100 * 1000);

@@ -83,3 +83,43 @@ testlib_refs(mach_port_t name, mach_port_right_t right)
 		return 0;
 	return refs;
 }
+
+mach_msg_return_t
+testlib_send_right(mach_port_t dest, mach_port_t right, mach_msg_type_name_t disp,
+		   mach_msg_id_t id, mach_msg_timeout_t timeout)
+{
+	struct {
+		mach_msg_header_t h;
+		mach_msg_type_t t;
+		mach_port_name_inlined_t p;
+	} m;
+
+	memset(&m, 0, sizeof m);
+	m.h.msgh_bits = MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.h.msgh_size = sizeof m;
+	m.h.msgh_remote_port = dest;
+	m.h.msgh_id = id;
+	m.t = (mach_msg_type_t) { .msgt_name = disp, .msgt_size = 64, .msgt_number = 1,
+				  .msgt_inline = 1 };
+	m.p.name = right;
+	return mach_msg(&m.h, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof m, 0, MACH_PORT_NULL,
+			timeout, MACH_PORT_NULL);
+}
+
+char
+testlib_thread_state(int tid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}

@@ -65,4 +65,13 @@ mach_port_type_t testlib_type(mach_port_t name);
 /* User references of RIGHT under NAME in this task. */
 mach_port_urefs_t testlib_refs(mach_port_t name, mach_port_right_t right);
 
+/* Send a send right (disposition DISP: MAKE_SEND, COPY_SEND, MOVE_SEND,
+ * MAKE_SEND_ONCE ...) to DEST in an inline port item, message id ID,
+ * waiting at most TIMEOUT ms for queue room. */
+mach_msg_return_t testlib_send_right(mach_port_t dest, mach_port_t right,
+				     mach_msg_type_name_t disp, mach_msg_id_t id,
+				     mach_msg_timeout_t timeout);
+/* Linux's state letter (R, S, D ...) of thread TID of this process, or '?'. */
+char testlib_thread_state(int tid);
+
 #endif
