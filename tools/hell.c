@@ -417,7 +417,8 @@ cmd_status(void)
 		return 1;
 	}
 	printf("HELL is running in %s\n"
-	       "machd: %llu tasks, %llu threads, %llu ports (%llu kernel), %llu port sets,\n"
+	       "machd (this query counts as a task): %llu tasks, %llu threads,\n"
+	       "       %llu ports (%llu kernel), %llu port sets,\n"
 	       "       %llu names, %llu queued messages (%llu bytes), %llu bytes of heap\n",
 	       home, (unsigned long long) s.tasks, (unsigned long long) s.threads,
 	       (unsigned long long) s.ports, (unsigned long long) s.kernel_ports,
