@@ -343,49 +343,66 @@ read_pid(const char *file)
 	return pid;
 }
 
-static int
-cmd_up(int argc, char **argv)
+/* The files of the environment in $HELL_HOME. */
+struct env {
+	char *home, *sock, *pidf, *log;
+};
+
+static void
+env_open(struct env *e)
 {
-	bool foreground = argc > 1 && !strcmp(argv[1], "--foreground");
-	char *home = hell_home();
-	char *sock = path_in(home, "machd.sock"), *pidf = path_in(home, "machd.pid");
-	char *log = path_in(home, "machd.log");
+	e->home = hell_home();
+	e->sock = path_in(e->home, "machd.sock");
+	e->pidf = path_in(e->home, "machd.pid");
+	e->log = path_in(e->home, "machd.log");
+}
+
+static void
+env_close(struct env *e)
+{
+	free(e->home);
+	free(e->sock);
+	free(e->pidf);
+	free(e->log);
+}
+
+static int
+up(const struct env *e, bool foreground)
+{
 	pid_t pid;
 	FILE *f;
 
-	if (mkdir(home, 0700) < 0 && errno != EEXIST)
-		die("cannot create %s: %s", home, strerror(errno));
-	if (socket_alive(sock)) {
-		printf("HELL is already up in %s\n", home);
+	if (mkdir(e->home, 0700) < 0 && errno != EEXIST)
+		die("cannot create %s: %s", e->home, strerror(errno));
+	if (socket_alive(e->sock)) {
+		printf("HELL is already up in %s\n", e->home);
 		return 0;
 	}
 	if (foreground) {
 		char *machd = machd_path();
-		char *args[] = { machd, "--socket", sock, NULL };
+		char *args[] = { machd, "--socket", e->sock, NULL };
 
 		execv(machd, args);
 		die("cannot start %s: %s", machd, strerror(errno));
 	}
-	pid = start_machd(sock, log, false, true);
-	f = fopen(pidf, "w");
+	pid = start_machd(e->sock, e->log, false, true);
+	f = fopen(e->pidf, "w");
 	if (f) {
 		fprintf(f, "%d\n", (int) pid);
 		fclose(f);
 	}
-	printf("HELL is up in %s (machd pid %d; log %s)\n", home, (int) pid, log);
+	printf("HELL is up in %s (machd pid %d; log %s)\n", e->home, (int) pid, e->log);
 	return 0;
 }
 
 static int
-cmd_down(void)
+down(const struct env *e)
 {
-	char *home = hell_home();
-	char *sock = path_in(home, "machd.sock"), *pidf = path_in(home, "machd.pid");
-	pid_t pid = read_pid(pidf);
+	pid_t pid = read_pid(e->pidf);
 
 	if (!pid || kill(pid, 0) < 0) {
-		unlink(pidf);
-		printf("HELL is not running in %s\n", home);
+		unlink(e->pidf);
+		printf("HELL is not running in %s\n", e->home);
 		return 0;
 	}
 	kill(pid, SIGTERM);
@@ -395,37 +412,54 @@ cmd_down(void)
 		fprintf(stderr, "%s: machd (pid %d) did not stop; killing it\n", prog, (int) pid);
 		kill(pid, SIGKILL);
 	}
-	unlink(pidf);
-	unlink(sock);
+	unlink(e->pidf);
+	unlink(e->sock);
 	printf("HELL is down\n");
 	return 0;
 }
 
 static int
-cmd_status(void)
+status(const struct env *e)
 {
-	char *home = hell_home(), *sock = path_in(home, "machd.sock");
 	struct hell_machd_stats s;
 
-	if (!socket_alive(sock)) {
-		printf("HELL is not running (HELL_HOME=%s)\n", home);
+	if (!socket_alive(e->sock)) {
+		printf("HELL is not running (HELL_HOME=%s)\n", e->home);
 		return 1;
 	}
-	setenv("HELL_SOCKET", sock, 1);
+	setenv("HELL_SOCKET", e->sock, 1);
 	if (hell_machd_stats(&s) != KERN_SUCCESS) {
-		printf("HELL is running in %s, but machd did not answer\n", home);
+		printf("HELL is running in %s, but machd did not answer\n", e->home);
 		return 1;
 	}
 	printf("HELL is running in %s\n"
 	       "machd (this query counts as a task): %llu tasks, %llu threads,\n"
 	       "       %llu ports (%llu kernel), %llu port sets,\n"
 	       "       %llu names, %llu queued messages (%llu bytes), %llu bytes of heap\n",
-	       home, (unsigned long long) s.tasks, (unsigned long long) s.threads,
+	       e->home, (unsigned long long) s.tasks, (unsigned long long) s.threads,
 	       (unsigned long long) s.ports, (unsigned long long) s.kernel_ports,
 	       (unsigned long long) s.port_sets, (unsigned long long) s.entries,
 	       (unsigned long long) s.messages, (unsigned long long) s.message_bytes,
 	       (unsigned long long) s.heap_bytes);
 	return 0;
+}
+
+/* up, down and status: the environment in $HELL_HOME. */
+static int
+cmd_env(const char *cmd, int argc, char **argv)
+{
+	struct env e;
+	int result;
+
+	env_open(&e);
+	if (!strcmp(cmd, "up"))
+		result = up(&e, argc > 1 && !strcmp(argv[1], "--foreground"));
+	else if (!strcmp(cmd, "down"))
+		result = down(&e);
+	else
+		result = status(&e);
+	env_close(&e);
+	return result;
 }
 
 int
@@ -437,12 +471,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "up"))
-		return cmd_up(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "down"))
-		return cmd_down();
-	if (!strcmp(argv[1], "status"))
-		return cmd_status();
+	if (!strcmp(argv[1], "up") || !strcmp(argv[1], "down") || !strcmp(argv[1], "status"))
+		return cmd_env(argv[1], argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
