@@ -1,0 +1,343 @@
+/* HELL: C types and constants of the Hurd's RPC interfaces.
+ *
+ * The C counterpart of <hurd/hurd_types.defs>: every MIG type the
+ * interfaces use by name is declared here, plus the flag and enum
+ * values the RPCs carry.  Values and layouts are the Hurd's (they are
+ * part of the wire protocol); where the Hurd's type is a glibc
+ * structure whose Linux x86_64 layout differs, HELL declares the Hurd's
+ * layout as its own structure (struct hurd_stat, struct hurd_statfs,
+ * struct hurd_flock, struct hurd_utsname) and checks its size below.  */
+
+#ifndef _HURD_HURD_TYPES_H
+#define _HURD_HURD_TYPES_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <errno.h>
+#include <mach/std_types.h>
+#include <mach/message.h>
+
+#define HURD_RELEASE "0.0"
+
+/* Ports, by the object they name.  */
+typedef mach_port_t file_t;
+typedef mach_port_t fsys_t;
+typedef mach_port_t io_t;
+typedef mach_port_t process_t;
+typedef mach_port_t auth_t;
+typedef mach_port_t socket_t;
+typedef mach_port_t pf_t;		/* a protocol family */
+typedef mach_port_t addr_port_t;
+typedef mach_port_t term_t;
+typedef mach_port_t startup_t;
+typedef mach_port_t fs_notify_t;
+typedef mach_port_t exec_startup_t;
+typedef mach_port_t interrupt_t;
+typedef mach_port_t proccoll_t;
+typedef mach_port_t ctty_t;
+typedef mach_port_t pci_t;
+typedef mach_port_t shutdown_t;
+typedef mach_port_t acpi_t;
+
+/* Variable-length data; MIG hands in-arguments over as const_X.  */
+typedef char *data_t;
+typedef const char *const_data_t;
+typedef char string_t[1024];
+typedef const char *const_string_t;
+typedef int *intarray_t;
+typedef const int *const_intarray_t;
+typedef int *fd_mask_t;
+typedef const int *const_fd_mask_t;
+typedef mach_port_t *portarray_t;
+typedef const mach_port_t *const_portarray_t;
+typedef pid_t *pidarray_t;
+typedef const pid_t *const_pidarray_t;
+typedef uid_t *idarray_t;
+typedef const uid_t *const_idarray_t;
+typedef int *procinfo_t;
+typedef const int *const_procinfo_t;
+
+/* 64-bit offsets and inode numbers.  glibc declares these only for
+ * _DEFAULT_SOURCE; repeating an identical typedef is harmless.  */
+typedef __loff_t loff_t;
+typedef __ino64_t ino64_t;
+typedef loff_t *off_array_t;
+typedef const loff_t *const_off_array_t;
+
+typedef struct timespec timespec_t;
+
+/* struct rusage: the Hurd's x86_64 layout is Linux x86_64's.  */
+typedef struct rusage rusage_t;
+
+/* The Hurd's x86_64 struct stat, as io_stat returns it.  Linux's
+ * struct stat orders and sizes its members differently (and has no
+ * st_fstype, st_fsid, st_gen, st_author or st_flags), so translate
+ * with care.  st_atime and friends work through <sys/stat.h>'s macros
+ * if that header is included.  */
+struct hurd_stat
+{
+  int st_fstype;		/* FSTYPE_* */
+  uint64_t st_fsid;		/* file system id */
+  ino64_t st_ino;
+  unsigned int st_gen;		/* generation number */
+  uint64_t st_rdev;		/* dev_t */
+  uint32_t st_mode;		/* mode_t, with the Hurd's S_I* bits */
+  uint64_t st_nlink;		/* nlink_t */
+  uint32_t st_uid;
+  uint32_t st_gid;
+  loff_t st_size;
+  struct timespec st_atim;
+  struct timespec st_mtim;
+  struct timespec st_ctim;
+  long st_blksize;
+  int64_t st_blocks;
+  uint32_t st_author;
+  unsigned int st_flags;
+  int st_spare[8];
+};
+typedef struct hurd_stat io_statbuf_t;
+
+/* The Hurd's x86_64 struct statfs, as file_statfs returns it.  */
+struct hurd_statfs
+{
+  unsigned int f_type;
+  unsigned long f_bsize;
+  uint64_t f_blocks;
+  uint64_t f_bfree;
+  uint64_t f_bavail;
+  uint64_t f_files;
+  uint64_t f_ffree;
+  uint64_t f_fsid;
+  unsigned long f_namelen;
+  uint64_t f_favail;
+  unsigned long f_frsize;
+  unsigned long f_flag;
+  unsigned int f_spare[3];
+};
+typedef struct hurd_statfs fsys_statfsbuf_t;
+
+/* The Hurd's struct flock64 (file_record_lock).  */
+struct hurd_flock
+{
+  int l_type;
+  int l_whence;
+  loff_t l_start;
+  loff_t l_len;
+  pid_t l_pid;
+};
+typedef struct hurd_flock flock_t;
+
+/* The Hurd's struct utsname (proc_uname): no domainname.  */
+#define HURD_UTSNAME_LENGTH 1024
+struct hurd_utsname
+{
+  char sysname[HURD_UTSNAME_LENGTH];
+  char nodename[HURD_UTSNAME_LENGTH];
+  char release[HURD_UTSNAME_LENGTH];
+  char version[HURD_UTSNAME_LENGTH];
+  char machine[HURD_UTSNAME_LENGTH];
+};
+typedef struct hurd_utsname utsname_t;
+
+#if defined __x86_64__
+_Static_assert (sizeof (io_statbuf_t) == 176, "Hurd x86_64 struct stat");
+_Static_assert (sizeof (fsys_statfsbuf_t) == 112, "Hurd x86_64 struct statfs");
+_Static_assert (sizeof (rusage_t) == 144, "Hurd x86_64 struct rusage");
+_Static_assert (sizeof (flock_t) == 32, "Hurd x86_64 struct flock64");
+_Static_assert (sizeof (utsname_t) == 5 * 1024, "Hurd struct utsname");
+#endif
+
+/* file_exec / exec_exec flags.  */
+#define EXEC_NEWTASK	0x00000001	/* run in a new task, not the old one */
+#define EXEC_SECURE	0x00000002	/* ignore caller's extra ports */
+#define EXEC_DEFAULTS	0x00000004	/* fill in unsupplied ports/ints */
+#define EXEC_SIGTRAP	0x00000008	/* stop with SIGTRAP at entry */
+#define EXEC_STACK_ARGS	0x00000010	/* args on the new stack */
+
+/* file_set_translator flags.  */
+#define FS_TRANS_FORCE	0x00000001	/* override a running translator */
+#define FS_TRANS_EXCL	0x00000002	/* fail if one is already set */
+#define FS_TRANS_SET	0x00000004	/* set, rather than just check */
+#define FS_TRANS_ORPHAN	0x00000008	/* leave the old one running */
+
+/* What dir_lookup's caller does next with retry_name.  */
+enum retry_type
+{
+  FS_RETRY_NORMAL = 1,		/* look retry_name up on the result port */
+  FS_RETRY_REAUTH = 2,		/* reauthenticate the result first */
+  FS_RETRY_MAGICAL = 3,		/* retry_name is a magic name for the client */
+};
+typedef enum retry_type retry_type;
+
+/* fs_notify change kinds.  */
+enum dir_changed_type
+{
+  DIR_CHANGED_NULL,
+  DIR_CHANGED_NEW,
+  DIR_CHANGED_UNLINK,
+  DIR_CHANGED_RENUMBER,
+};
+typedef enum dir_changed_type dir_changed_type_t;
+
+enum file_changed_type
+{
+  FILE_CHANGED_NULL,
+  FILE_CHANGED_WRITE,
+  FILE_CHANGED_EXTEND,
+  FILE_CHANGED_TRUNCATE,
+  FILE_CHANGED_META,
+};
+typedef enum file_changed_type file_changed_type_t;
+
+/* io_select bits.  */
+#define SELECT_READ	0x00000001
+#define SELECT_WRITE	0x00000002
+#define SELECT_URG	0x00000004
+
+/* fsys_goaway flags.  */
+#define FSYS_GOAWAY_NOWAIT	0x00000001	/* exit now, even if busy */
+#define FSYS_GOAWAY_NOSYNC	0x00000002	/* skip syncing */
+#define FSYS_GOAWAY_FORCE	0x00000004	/* go even if in use */
+#define FSYS_GOAWAY_UNLINK	0x00000008	/* only if a dir, as for rmdir */
+#define FSYS_GOAWAY_RECURSE	0x00000010	/* shut children down too */
+
+/* term_get_bottom_type results.  */
+enum term_bottom_type
+{
+  TERM_ON_MACHDEV,
+  TERM_ON_HURDIO,
+  TERM_ON_MASTERPTY,
+};
+
+/* file_get_storage_info: the storage class is the first int.  */
+enum file_storage_class
+{
+  STORAGE_OTHER,
+  STORAGE_DEVICE,
+  STORAGE_HURD_FILE,
+  STORAGE_NETWORK,
+  STORAGE_MEMORY,
+  STORAGE_TASK,
+  STORAGE_ZERO,
+  STORAGE_CONCAT,
+  STORAGE_INTERLEAVE,
+  STORAGE_LAYER,
+  STORAGE_REMAP,
+  STORAGE_COPY,
+};
+#define STORAGE_MUTATED	0x00000001
+
+/* proc_getprocinfo.  */
+#include <mach/task_info.h>
+#include <mach/thread_info.h>
+#if !defined THREAD_SCHED_INFO
+# include <mach/policy.h>
+#endif
+
+#define PI_FETCH_TASKINFO	0x0001
+#define PI_FETCH_THREADS	0x0002
+#define PI_FETCH_THREAD_BASIC	0x0004
+#define PI_FETCH_THREAD_SCHED	0x0008
+#define PI_FETCH_THREAD_WAITS	0x0010
+#define PI_FETCH_TASKEVENTS	0x0020
+
+struct procinfo
+{
+  int state;			/* PI_* */
+  uid_t owner;
+  pid_t ppid;
+  pid_t pgrp;
+  pid_t session;
+  pid_t logincollection;
+  int exitstatus;
+  int sigcode;
+  int nthreads;			/* entries in threadinfos */
+  struct task_basic_info taskinfo;
+  struct task_events_info taskevents;
+#if defined TASK_SCHED_TIMESHARE_INFO
+  struct policy_timeshare_base timeshare_base_info;
+#endif
+  struct
+  {
+    int died;			/* the thread died since the last call */
+    mach_msg_id_t rpc_block;	/* the RPC it waits in, or 0 */
+    struct thread_basic_info pis_bi;
+#if defined THREAD_SCHED_INFO
+    struct thread_sched_info pis_si;
+#else
+    struct policy_infos pis_pi;
+#endif
+  } threadinfos[0];
+};
+
+/* procinfo.state bits.  */
+#define PI_STOPPED	0x00000001
+#define PI_EXECED	0x00000002
+#define PI_WAITING	0x00000004
+#define PI_ORPHAN	0x00000008
+#define PI_NOMSG	0x00000010
+#define PI_SESSLD	0x00000020
+#define PI_NOTOWNED	0x00000040
+#define PI_NOPARENT	0x00000080
+#define PI_ZOMBIE	0x00000100
+#define PI_TRACED	0x00000200
+#define PI_GETMSG	0x00000400
+#define PI_LOGINLD	0x00000800
+
+/* io_statbuf_t.st_fstype.  */
+#define FSTYPE_UFS	0x00000000
+#define FSTYPE_NFS	0x00000001
+#define FSTYPE_GFS	0x00000002
+#define FSTYPE_LFS	0x00000003
+#define FSTYPE_SYSV	0x00000004
+#define FSTYPE_FTP	0x00000005
+#define FSTYPE_TAR	0x00000006
+#define FSTYPE_AR	0x00000007
+#define FSTYPE_CPIO	0x00000008
+#define FSTYPE_MSLOSS	0x00000009
+#define FSTYPE_CPM	0x0000000a
+#define FSTYPE_HFS	0x0000000b
+#define FSTYPE_DTFS	0x0000000c
+#define FSTYPE_GRFS	0x0000000d
+#define FSTYPE_TERM	0x0000000e
+#define FSTYPE_DEV	0x0000000f
+#define FSTYPE_PROC	0x00000010
+#define FSTYPE_IFSOCK	0x00000011
+#define FSTYPE_AFS	0x00000012
+#define FSTYPE_DFS	0x00000013
+#define FSTYPE_PROC9	0x00000014
+#define FSTYPE_SOCKET	0x00000015
+#define FSTYPE_MISC	0x00000016
+#define FSTYPE_EXT2FS	0x00000017
+#define FSTYPE_HTTP	0x00000018
+#define FSTYPE_MEMFS	0x00000019
+#define FSTYPE_ISO9660	0x0000001a
+#define FSTYPE_PCI	0x0000001b
+#define FSTYPE_ACPI	0x0000001c
+
+/* Indices of msg_get_init_port(s) and exec's portarray.  */
+enum
+{
+  INIT_PORT_CWDIR,
+  INIT_PORT_CRDIR,
+  INIT_PORT_AUTH,
+  INIT_PORT_PROC,
+  INIT_PORT_CTTYID,
+  INIT_PORT_BOOTSTRAP,
+  INIT_PORT_MAX
+};
+
+/* Indices of msg_get_init_int(s) and exec's intarray.  */
+enum
+{
+  INIT_UMASK,
+  INIT_SIGMASK,
+  INIT_SIGIGN,
+  INIT_SIGPENDING,
+  INIT_TRACEMASK,
+  INIT_INT_MAX,
+};
+
+#endif /* _HURD_HURD_TYPES_H */
