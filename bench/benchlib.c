@@ -367,11 +367,8 @@ fork_peer(void)
 	return pid;
 }
 
-/* Waits for child pid to exit with status 0; kills it and fails if it takes
- * longer than timeout_ms or exits otherwise.  Waits on a pidfd, so the
- * waiting parent does not wake while the children are being measured. */
-static void
-reap(pid_t pid, const char *what, int timeout_ms)
+void
+bench_reap(pid_t pid, const char *what, int timeout_ms)
 {
 	struct pollfd p = { .events = POLLIN };
 	int status, r;
@@ -584,7 +581,7 @@ bench_raw_pingpong(size_t msg_bytes, int iters, bool pinned,
 	}
 
 	xclose(sv[0]);			/* the echo process sees EOF and exits */
-	reap(pid, "raw pingpong echo process", REAP_TIMEOUT_MS);
+	bench_reap(pid, "raw pingpong echo process", REAP_TIMEOUT_MS);
 	leave_mode(&saved);
 	bench_stats_compute(&s, out);
 	bench_samples_free(&s);
@@ -754,9 +751,9 @@ bench_raw_throughput(int nclients, size_t msg_bytes, double seconds,
 	xclose(go[1]);			/* releases every client at once */
 
 	for (int i = 0; i < nclients; i++)
-		reap(clients[i], "raw throughput client",
+		bench_reap(clients[i], "raw throughput client",
 		     (int)(seconds * 1000) + REAP_TIMEOUT_MS);
-	reap(server, "raw throughput server", REAP_TIMEOUT_MS);
+	bench_reap(server, "raw throughput server", REAP_TIMEOUT_MS);
 	leave_mode(&saved);
 
 	for (int i = 0; i < nclients; i++) {
@@ -777,30 +774,21 @@ bench_raw_throughput(int nclients, size_t msg_bytes, double seconds,
 
 /* ---- Raw baseline: bulk transfer ---- */
 
-/* The byte at offset i of transfer number rep. */
-static inline unsigned char
-bulk_byte(size_t i, int rep)
-{
-	return (unsigned char)((i >> 12) * 31 + (i & 0xfff) + (size_t)rep);
-}
-
-/* Fills buf as transfer rep carries it.  Only the first byte of each 4 KiB
- * page and the last byte depend on rep, which is what the reader checks. */
-static void
-bulk_stamp(unsigned char *buf, size_t bytes, int rep)
+void
+bench_bulk_stamp(unsigned char *buf, size_t bytes, int rep)
 {
 	for (size_t i = 0; i < bytes; i += 4096)
-		buf[i] = bulk_byte(i, rep);
-	buf[bytes - 1] = bulk_byte(bytes - 1, rep);
+		buf[i] = bench_bulk_byte(i, rep);
+	buf[bytes - 1] = bench_bulk_byte(bytes - 1, rep);
 }
 
 static void
 bulk_check(const unsigned char *buf, size_t bytes, int rep)
 {
 	for (size_t i = 0; i < bytes; i += 4096)
-		if (buf[i] != bulk_byte(i, rep))
+		if (buf[i] != bench_bulk_byte(i, rep))
 			bench_fail(false, "raw bulk: byte %zu of transfer %d is wrong", i, rep);
-	if (buf[bytes - 1] != bulk_byte(bytes - 1, rep))
+	if (buf[bytes - 1] != bench_bulk_byte(bytes - 1, rep))
 		bench_fail(false, "raw bulk: last byte of transfer %d is wrong", rep);
 }
 
@@ -852,7 +840,7 @@ bench_raw_bulk(size_t bytes, int reps, bool pinned, struct bench_stats *out)
 
 	buf = xmalloc(bytes);
 	for (size_t i = 0; i < bytes; i++)
-		buf[i] = bulk_byte(i, 0);
+		buf[i] = bench_bulk_byte(i, 0);
 	xsocketpair(SOCK_STREAM, sv);
 	enter_mode(pinned, &saved);
 	pid = fork_peer();
@@ -868,7 +856,7 @@ bench_raw_bulk(size_t bytes, int reps, bool pinned, struct bench_stats *out)
 		uint64_t t0, t1;
 		char ack;
 
-		bulk_stamp(buf, bytes, t);
+		bench_bulk_stamp(buf, bytes, t);
 		t0 = bench_now_ns();
 		for (size_t off = 0; off < bytes; off += BENCH_RAW_BULK_CHUNK) {
 			size_t len = bytes - off < BENCH_RAW_BULK_CHUNK ?
@@ -886,7 +874,7 @@ bench_raw_bulk(size_t bytes, int reps, bool pinned, struct bench_stats *out)
 	}
 
 	xclose(sv[0]);
-	reap(pid, "raw bulk reader", REAP_TIMEOUT_MS);
+	bench_reap(pid, "raw bulk reader", REAP_TIMEOUT_MS);
 	leave_mode(&saved);
 	bench_stats_compute(&s, out);
 	bench_samples_free(&s);

@@ -178,6 +178,21 @@ void bench_raw_bulk(size_t bytes, int reps, bool pinned, struct bench_stats *out
 /* Prints "bench: " and the message to stderr, with strerror(errno) appended
  * if errno_too, and exits with status 2 (_exit in a child of the raw
  * baselines). */
+/* Wait for child PID to exit with status 0; kill it and fail (exit 2) if
+ * it takes longer than TIMEOUT_MS or exits otherwise.  Waits on a pidfd,
+ * so the parent does not wake while its children are being measured. */
+void bench_reap(pid_t pid, const char *what, int timeout_ms);
+
+/* The pattern of bulk transfer number REP: the byte at offset I.  Only the
+ * first byte of each 4 KiB page and the last byte depend on REP, which is
+ * what readers check (bench_bulk_stamp writes just those). */
+static inline unsigned char
+bench_bulk_byte(size_t i, int rep)
+{
+	return (unsigned char) ((i >> 12) * 31 + (i & 0xfff) + (size_t) rep);
+}
+void bench_bulk_stamp(unsigned char *buf, size_t bytes, int rep);
+
 __attribute__((noreturn, format(printf, 2, 3)))
 void bench_fail(bool errno_too, const char *fmt, ...);
 

@@ -175,37 +175,6 @@ hb_fork(void)
 }
 
 void
-hb_reap(pid_t pid, const char *what, int timeout_ms)
-{
-	struct pollfd p = { .events = POLLIN };
-	int status, r;
-
-	p.fd = (int) syscall(SYS_pidfd_open, pid, 0);
-	if (p.fd < 0)
-		bench_fail(true, "pidfd_open(%s)", what);
-	do
-		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		bench_fail(true, "poll(%s)", what);
-	close(p.fd);
-	if (r == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		bench_fail(false, "%s (pid %d) did not exit within %d ms", what, (int) pid,
-			   timeout_ms);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			bench_fail(true, "waitpid(%s)", what);
-	if (WIFSIGNALED(status))
-		bench_fail(false, "%s killed by signal %d", what, WTERMSIG(status));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		bench_fail(false, "%s exited with status %d", what,
-			   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
-void
 hb_child_fail(kern_return_t kr, const char *fmt, ...)
 {
 	va_list ap;
@@ -398,8 +367,8 @@ hb_raw_relay(size_t msg_bytes, int iters, struct bench_stats *out)
 			bench_samples_add(&s, t1 - t0);
 	}
 	close(a[0]);
-	hb_reap(relay, "raw relay", 10000);
-	hb_reap(echo, "raw relay echo", 10000);
+	bench_reap(relay, "raw relay", 10000);
+	bench_reap(echo, "raw relay echo", 10000);
 	bench_stats_compute(&s, out);
 	bench_samples_free(&s);
 	free(o);

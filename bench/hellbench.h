@@ -12,7 +12,7 @@
  *     is already on CPU 0 and this changes nothing;
  *   - task children: hb_fork() forks a task (libmach's fork handler makes
  *     the child a new task with copies of our send rights) that is killed
- *     if this process dies, and hb_reap() waits for one with a time limit;
+ *     if this process dies, and bench_reap() waits for one with a time limit;
  *   - machd's statistics and resident size.
  *
  * As in benchlib, everything here fails loudly: a failure prints
@@ -64,7 +64,6 @@ pid_t hb_fork(void);
 
 /* Waits at most timeout_ms for child pid to exit with status 0; kills it
  * and fails otherwise. */
-void hb_reap(pid_t pid, const char *what, int timeout_ms);
 
 /* For a child forked by hb_fork: prints "bench: " and the message (with
  * the kern_return_t's text if kr != 0) and leaves with _exit(2). */

@@ -323,7 +323,7 @@ fork_tasks(int n, struct bench_stats *fork_st, struct task_mem *mem)
 	}
 	close(release[1]);
 	for (int i = 0; i < n; i++)
-		hb_reap(pids[i], "task child", REAP_MS);
+		bench_reap(pids[i], "task child", REAP_MS);
 	close(ready[0]);
 	close(ready[1]);
 	close(release[0]);
@@ -376,7 +376,7 @@ fork_raw(int n, struct bench_stats *raw_st)
 	}
 	close(release[1]);
 	for (int i = 0; i < n; i++)
-		hb_reap(pids[i], "raw child", REAP_MS);
+		bench_reap(pids[i], "raw child", REAP_MS);
 	close(ready[0]);
 	close(ready[1]);
 	close(release[0]);
@@ -451,7 +451,7 @@ body(bool pinned, void *arg)
 	pid = hb_fork();
 	if (pid == 0)
 		ports_child(pinned, c);
-	hb_reap(pid, "ports task", SECTION_LIMIT_S * 1000);
+	bench_reap(pid, "ports task", SECTION_LIMIT_S * 1000);
 	alarm(0);
 }
 

@@ -88,22 +88,6 @@ static const struct config quick = { 2000, 0.2, 10, 3 };
 
 static mach_port_t server_port;		/* in the server: its receive right */
 
-/* The pattern of out-of-line transfer number rep at byte i (as benchlib's
- * raw bulk transfer uses): the first byte of each page and the last byte
- * depend on rep. */
-static inline unsigned char
-ool_byte(size_t i, int rep)
-{
-	return (unsigned char) ((i >> 12) * 31 + (i & 0xfff) + (size_t) rep);
-}
-
-static void
-ool_stamp(unsigned char *buf, size_t bytes, int rep)
-{
-	for (size_t i = 0; i < bytes; i += 4096)
-		buf[i] = ool_byte(i, rep);
-	buf[bytes - 1] = ool_byte(bytes - 1, rep);
-}
 
 kern_return_t
 S_echo_null(mach_port_t server)
@@ -155,9 +139,9 @@ S_bench_ool(mach_port_t server, vm_offset_t data, mach_msg_type_number_t n, int 
 		return KERN_INVALID_ARGUMENT;
 	if (check >= 0) {
 		for (size_t i = 0; i < n; i += 4096)
-			if (p[i] != ool_byte(i, check))
+			if (p[i] != bench_bulk_byte(i, check))
 				return KERN_FAILURE;	/* mach_msg_server destroys it */
-		if (p[n - 1] != ool_byte(n - 1, check))
+		if (p[n - 1] != bench_bulk_byte(n - 1, check))
 			return KERN_FAILURE;
 	}
 	vm_deallocate(mach_task_self(), data, n);
@@ -250,7 +234,7 @@ static void
 stop_server(mach_port_t service, pid_t pid)
 {
 	hb_check(mach_port_deallocate(mach_task_self(), service), "dropping the service right");
-	hb_reap(pid, "server task", REAP_MS);
+	bench_reap(pid, "server task", REAP_MS);
 }
 
 /* ---- Null RPC latency ---- */
@@ -370,7 +354,7 @@ null_throughput(int n, double seconds, mach_port_t service)
 	sh->deadline_ns = sh->start_ns + (uint64_t) (seconds * 1e9);
 	close(go[1]);			/* releases every client at once */
 	for (int i = 0; i < n; i++)
-		hb_reap(pids[i], "throughput client", (int) (seconds * 1000) + REAP_MS);
+		bench_reap(pids[i], "throughput client", (int) (seconds * 1000) + REAP_MS);
 	close(ready[0]);
 	for (int i = 0; i < n; i++) {
 		total += sh->res[i].rpcs;
@@ -434,14 +418,14 @@ ool_transfers(bool pinned, size_t bytes, int reps, mach_port_t service)
 	if (buf == MAP_FAILED)
 		bench_fail(true, "mmap(%zu)", bytes);
 	for (size_t i = 0; i < bytes; i++)	/* faults every page in */
-		buf[i] = ool_byte(i, 0);
+		buf[i] = bench_bulk_byte(i, 0);
 	for (int read = 0; read < 2; read++) {
 		bench_samples_init(&s[read], (size_t) reps);
 		for (int t = 0; t <= reps; t++) {	/* transfer 0 is the warm-up */
 			uint64_t t0, t1;
 			kern_return_t kr;
 
-			ool_stamp(buf, bytes, t);
+			bench_bulk_stamp(buf, bytes, t);
 			t0 = bench_now_ns();
 			kr = bench_ool(service, (vm_offset_t) buf, (mach_msg_type_number_t) bytes,
 				       read ? t : -1);
