@@ -347,10 +347,11 @@ call(struct hell_req *req, const void *send, mach_msg_size_t send_size, struct g
  * (it may be bad), gather its regions, send again. */
 static mach_msg_return_t
 call_with_ool(struct hell_req *req, mach_msg_header_t *msg, mach_msg_size_t send_size,
-	      mach_msg_size_t room, struct hell_rep *rep, struct gather *g)
+	      mach_msg_size_t room, struct hell_rep *rep)
 {
 	mach_msg_header_t *copy = malloc(send_size);
 	struct iovec local = { copy, send_size }, remote = { msg, send_size };
+	struct gather g = { 0 };
 	mach_msg_return_t mr;
 
 	if (!copy)
@@ -359,9 +360,17 @@ call_with_ool(struct hell_req *req, mach_msg_header_t *msg, mach_msg_size_t send
 		free(copy);
 		return MACH_SEND_INVALID_DATA;
 	}
-	gather_message(copy, send_size, g);
-	mr = call(req, copy, send_size, g, msg, room, rep);
+	gather_message(copy, send_size, &g);
+	mr = call(req, copy, send_size, &g, msg, room, rep);
 	free(copy);
+	/* The send happened unless machd answered with a send-side error
+	 * (receive-side codes, 0x10004000 and up, come after the send):
+	 * regions marked msgt_deallocate now leave the sender. */
+	if (mr == MACH_MSG_SUCCESS &&
+	    (rep->kr == MACH_MSG_SUCCESS || (rep->kr & 0xffffc000) == 0x10004000))
+		for (int i = 0; i < g.ndealloc; i++)
+			vm_deallocate(mach_task_self(), g.dealloc[i].addr, g.dealloc[i].size);
+	gather_free(&g);
 	return mr;
 }
 
@@ -374,7 +383,6 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 		.op = HELL_OP_MACH_MSG,
 		.arg = { (uint64_t) option, send_size, rcv_size, rcv_name, timeout, notify },
 	};
-	struct gather g = { 0 };
 	struct hell_rep rep;
 	mach_msg_return_t mr;
 	bool sending = option & MACH_SEND_MSG;
@@ -392,19 +400,10 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 		return mr;
 	if (rep.kr == HELL_KR_NEED_OOL) {
 		/* machd did nothing yet (its answer carried no message). */
-		mr = call_with_ool(&req, msg, send_size, room, &rep, &g);
-		if (mr != MACH_MSG_SUCCESS) {
-			gather_free(&g);
+		mr = call_with_ool(&req, msg, send_size, room, &rep);
+		if (mr != MACH_MSG_SUCCESS)
 			return mr;
-		}
 	}
-
-	/* The send happened unless machd answered with a send-side error
-	 * (receive-side codes, 0x10004000 and up, come after the send). */
-	if (sending && (rep.kr == MACH_MSG_SUCCESS || (rep.kr & 0xffffc000) == 0x10004000))
-		for (int i = 0; i < g.ndealloc; i++)
-			vm_deallocate(mach_task_self(), g.dealloc[i].addr, g.dealloc[i].size);
-	gather_free(&g);
 
 	mr = rep.kr;
 	if (rep.flags & HELL_REP_BULK)
