@@ -20,40 +20,31 @@
 #include <mach/notify.h>
 #include <string.h>
 
-#define SPACE_OR_RETURN(space, task)			\
-	struct ipc_space *space = kobject_space(task);	\
-	if (!space)					\
-		return KERN_INVALID_TASK
-
-/* The port of a receive right NAME in SPACE, or NULL. */
-static struct ipc_port *
-receive_port(struct ipc_space *space, mach_port_name_t name, kern_return_t *kr)
+/* The port of the receive right NAME in SPACE, in *PORT: KERN_SUCCESS,
+ * KERN_INVALID_NAME or KERN_INVALID_RIGHT. */
+static kern_return_t
+receive_port(struct ipc_space *space, mach_port_name_t name, struct ipc_port **port)
 {
 	struct ipc_entry *entry = ipc_entry_lookup(space, name);
 
-	if (!entry) {
-		*kr = KERN_INVALID_NAME;
-		return NULL;
-	}
-	if (!(entry->type & MACH_PORT_TYPE_RECEIVE)) {
-		*kr = KERN_INVALID_RIGHT;
-		return NULL;
-	}
-	return (struct ipc_port *) entry->object;
+	if (!entry)
+		return KERN_INVALID_NAME;
+	if (!(entry->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	*port = (struct ipc_port *) entry->object;
+	return KERN_SUCCESS;
 }
-
-#define RECEIVE_OR_RETURN(port, space, name)			\
-	kern_return_t _kr = KERN_SUCCESS;			\
-	struct ipc_port *port = receive_port(space, name, &_kr);	\
-	if (!port)						\
-		return _kr
 
 kern_return_t
 S_mach_port_names(mach_port_t task, mach_port_name_array_t *names,
 		  mach_msg_type_number_t *namesCnt, mach_port_type_array_t *types,
 		  mach_msg_type_number_t *typesCnt)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	size_t n = space->names.count, i = 0, iter = 0;
 	mach_port_name_t *nv = kobject_reply_alloc(n * sizeof *nv);
 	mach_port_type_t *tv = kobject_reply_alloc(n * sizeof *tv);
@@ -78,7 +69,11 @@ S_mach_port_names(mach_port_t task, mach_port_name_array_t *names,
 kern_return_t
 S_mach_port_type(mach_port_t task, mach_port_name_t name, mach_port_type_t *ptype)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *e = ipc_entry_lookup(space, name);
 
 	if (!e)
@@ -90,7 +85,11 @@ S_mach_port_type(mach_port_t task, mach_port_name_t name, mach_port_type_t *ptyp
 kern_return_t
 S_mach_port_rename(mach_port_t task, mach_port_name_t old_name, mach_port_name_t new_name)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *e, *ne;
 
 	if (!MACH_PORT_NAME_VALID(new_name))
@@ -177,7 +176,11 @@ right_allocatable(mach_port_right_t right)
 kern_return_t
 S_mach_port_allocate_name(mach_port_t task, mach_port_right_t right, mach_port_name_t name)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *entry;
 
 	if (!MACH_PORT_NAME_VALID(name) || !right_allocatable(right))
@@ -193,7 +196,11 @@ S_mach_port_allocate_name(mach_port_t task, mach_port_right_t right, mach_port_n
 kern_return_t
 S_mach_port_allocate(mach_port_t task, mach_port_right_t right, mach_port_name_t *name)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *entry;
 
 	if (!right_allocatable(right))
@@ -208,14 +215,22 @@ S_mach_port_allocate(mach_port_t task, mach_port_right_t right, mach_port_name_t
 kern_return_t
 S_mach_port_destroy(mach_port_t task, mach_port_name_t name)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	return ipc_right_destroy(space, name);
 }
 
 kern_return_t
 S_mach_port_deallocate(mach_port_t task, mach_port_name_t name)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	return ipc_right_dealloc(space, name);
 }
 
@@ -223,7 +238,11 @@ kern_return_t
 S_mach_port_get_refs(mach_port_t task, mach_port_name_t name, mach_port_right_t right,
 		     mach_port_urefs_t *refs)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *e;
 
 	if (right >= MACH_PORT_RIGHT_NUMBER)
@@ -244,18 +263,29 @@ kern_return_t
 S_mach_port_mod_refs(mach_port_t task, mach_port_name_t name, mach_port_right_t right,
 		     mach_port_delta_t delta)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	return ipc_right_delta(space, name, right, delta);
 }
 
 kern_return_t
 S_mach_port_set_qlimit(mach_port_t task, mach_port_name_t name, mach_port_msgcount_t qlimit)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
 	/* GNU Mach checks the value before the name. */
 	if (qlimit > MACH_PORT_QLIMIT_MAX)
 		return KERN_INVALID_VALUE;
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	port->qlimit = qlimit;
 	/* A raised limit lets waiting senders in. */
@@ -266,8 +296,16 @@ S_mach_port_set_qlimit(mach_port_t task, mach_port_name_t name, mach_port_msgcou
 kern_return_t
 S_mach_port_set_mscount(mach_port_t task, mach_port_name_t name, mach_port_mscount_t mscount)
 {
-	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	port->mscount = mscount;
 	return KERN_SUCCESS;
@@ -277,7 +315,11 @@ kern_return_t
 S_mach_port_get_set_status(mach_port_t task, mach_port_name_t name,
 			   mach_port_name_array_t *members, mach_msg_type_number_t *membersCnt)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_entry *e = ipc_entry_lookup(space, name);
 	struct ipc_pset *pset;
 	struct list *pos, *tmp;
@@ -303,11 +345,20 @@ S_mach_port_get_set_status(mach_port_t task, mach_port_name_t name,
 kern_return_t
 S_mach_port_move_member(mach_port_t task, mach_port_name_t member, mach_port_name_t after)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_pset *pset = NULL;
 	struct ipc_entry *e;
 
-	RECEIVE_OR_RETURN(port, space, member);
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, member, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+
 	if (after != MACH_PORT_NULL) {
 		e = ipc_entry_lookup(space, after);
 		if (!e)
@@ -362,6 +413,7 @@ dnrequest(struct ipc_space *space, mach_port_name_t name, bool immediate,
 	}
 	if (e->type == MACH_PORT_TYPE_DEAD_NAME)
 		return KERN_INVALID_ARGUMENT;
+
 	return KERN_INVALID_RIGHT;
 }
 
@@ -370,7 +422,11 @@ S_mach_port_request_notification(mach_port_t task, mach_port_name_t name, mach_m
 				 mach_port_mscount_t sync, mach_port_t notify,
 				 mach_port_t *previous, mach_msg_type_name_t *previousPoly)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_port *prev = NULL;
 	struct ipc_object *nobj;
 	kern_return_t kr;
@@ -382,7 +438,13 @@ S_mach_port_request_notification(mach_port_t task, mach_port_name_t name, mach_m
 	case MACH_NOTIFY_PORT_DESTROYED: {
 		if (sync != 0)
 			return KERN_INVALID_VALUE;
-		RECEIVE_OR_RETURN(port, space, name);
+		struct ipc_port *port;
+
+		kr = receive_port(space, name, &port);
+
+		if (kr != KERN_SUCCESS)
+			return kr;
+
 		if (kobject_take_right(notify, MACH_MSG_TYPE_PORT_SEND_ONCE, &nobj) != KERN_SUCCESS)
 			return KERN_INVALID_CAPABILITY;
 		prev = port->pdrequest;
@@ -390,7 +452,13 @@ S_mach_port_request_notification(mach_port_t task, mach_port_name_t name, mach_m
 		break;
 	}
 	case MACH_NOTIFY_NO_SENDERS: {
-		RECEIVE_OR_RETURN(port, space, name);
+		struct ipc_port *port;
+
+		kr = receive_port(space, name, &port);
+
+		if (kr != KERN_SUCCESS)
+			return kr;
+
 		if (kobject_take_right(notify, MACH_MSG_TYPE_PORT_SEND_ONCE, &nobj) != KERN_SUCCESS)
 			return KERN_INVALID_CAPABILITY;
 		prev = port->nsrequest;
@@ -410,6 +478,7 @@ S_mach_port_request_notification(mach_port_t task, mach_port_name_t name, mach_m
 		kr = dnrequest(space, name, sync != 0, notify, &prev);
 		if (kr != KERN_SUCCESS)
 			return kr;
+
 		break;
 	default:
 		return KERN_INVALID_VALUE;
@@ -424,7 +493,11 @@ kern_return_t
 S_mach_port_insert_right(mach_port_t task, mach_port_name_t name, mach_port_t poly,
 			 mach_msg_type_name_t polyPoly)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_object *obj;
 	kern_return_t kr;
 
@@ -445,7 +518,11 @@ kern_return_t
 S_mach_port_extract_right(mach_port_t task, mach_port_name_t name, mach_msg_type_name_t msgt_name,
 			  mach_port_t *poly, mach_msg_type_name_t *polyPoly)
 {
-	SPACE_OR_RETURN(space, task);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
 	struct ipc_object *obj;
 	mach_msg_type_name_t type = ipc_object_copyin_type(msgt_name);
 	kern_return_t kr;
@@ -465,8 +542,16 @@ S_mach_port_extract_right(mach_port_t task, mach_port_name_t name, mach_msg_type
 kern_return_t
 S_mach_port_get_receive_status(mach_port_t task, mach_port_name_t name, mach_port_status_t *status)
 {
-	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	memset(status, 0, sizeof *status);
 	status->mps_pset = port->pset ? port->pset->name : MACH_PORT_NULL;
@@ -484,8 +569,16 @@ S_mach_port_get_receive_status(mach_port_t task, mach_port_name_t name, mach_por
 kern_return_t
 S_mach_port_set_seqno(mach_port_t task, mach_port_name_t name, mach_port_seqno_t seqno)
 {
-	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	port->seqno = seqno;
 	return KERN_SUCCESS;
@@ -494,8 +587,16 @@ S_mach_port_set_seqno(mach_port_t task, mach_port_name_t name, mach_port_seqno_t
 kern_return_t
 S_mach_port_set_protected_payload(mach_port_t task, mach_port_name_t name, rpc_uintptr_t payload)
 {
-	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	port->payload = payload;
 	port->has_payload = true;
@@ -505,8 +606,16 @@ S_mach_port_set_protected_payload(mach_port_t task, mach_port_name_t name, rpc_u
 kern_return_t
 S_mach_port_clear_protected_payload(mach_port_t task, mach_port_name_t name)
 {
-	SPACE_OR_RETURN(space, task);
-	RECEIVE_OR_RETURN(port, space, name);
+	struct ipc_space *space = kobject_space(task);
+
+	if (!space)
+		return KERN_INVALID_TASK;
+
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 
 	port->payload = 0;
 	port->has_payload = false;

@@ -31,15 +31,13 @@ host_shutdown(void)
 }
 
 /* GNU Mach converts a port that is not the host to HOST_NULL and answers
- * KERN_INVALID_ARGUMENT. */
-#define HOST_OR_RETURN(name)		\
-	if (!kobject_is_host(name))	\
-		return KERN_INVALID_ARGUMENT
+ * KERN_INVALID_ARGUMENT (each routine below). */
 
 kern_return_t
 S_host_info(mach_port_t host, int flavor, host_info_t info, mach_msg_type_number_t *count)
 {
-	HOST_OR_RETURN(host);
+	if (!kobject_is_host(host))
+		return KERN_INVALID_ARGUMENT;
 
 	switch (flavor) {
 	case HOST_BASIC_INFO: {
@@ -78,7 +76,9 @@ S_host_get_time(mach_port_t host, time_value_t *now)
 {
 	struct timeval tv;
 
-	HOST_OR_RETURN(host);
+	if (!kobject_is_host(host))
+		return KERN_INVALID_ARGUMENT;
+
 	gettimeofday(&tv, NULL);
 	now->seconds = tv.tv_sec;
 	now->microseconds = (integer_t) tv.tv_usec;
@@ -90,7 +90,9 @@ S_host_kernel_version(mach_port_t host, kernel_version_t version)
 {
 	struct utsname u;
 
-	HOST_OR_RETURN(host);
+	if (!kobject_is_host(host))
+		return KERN_INVALID_ARGUMENT;
+
 	uname(&u);
 	/* Say what it is: HELL's GNU Mach interface, and the Linux under it. */
 	snprintf(version, sizeof(kernel_version_t),
@@ -110,7 +112,9 @@ S_host_get_time64(mach_port_t host, time_value64_t *now)
 {
 	struct timespec ts;
 
-	HOST_OR_RETURN(host);
+	if (!kobject_is_host(host))
+		return KERN_INVALID_ARGUMENT;
+
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now->seconds = ts.tv_sec;
 	now->nanoseconds = ts.tv_nsec;

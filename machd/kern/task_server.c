@@ -11,11 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#define TASK_OR_RETURN(t, name)				\
-	struct task *t = kobject_task(name);		\
-	if (!t || t->dead)				\
-		return KERN_INVALID_ARGUMENT
-
 /* When the process started, as wall-clock time. */
 static void
 creation_time(const struct linux_proc_usage *u, time_value64_t *t)
@@ -35,7 +30,11 @@ creation_time(const struct linux_proc_usage *u, time_value64_t *t)
 kern_return_t
 S_task_info(mach_port_t target, int flavor, task_info_t info, mach_msg_type_number_t *count)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+
 	struct task_basic_info *bi = (struct task_basic_info *) info;
 	/* Callers from before the 64-bit times (2023) pass a shorter count,
 	 * which GNU Mach still accepts. */
@@ -48,6 +47,7 @@ S_task_info(mach_port_t target, int flavor, task_info_t info, mach_msg_type_numb
 		return KERN_INVALID_ARGUMENT;	/* GNU Mach's answer to unknown flavors */
 	if (*count < old_count)
 		return KERN_INVALID_ARGUMENT;
+
 	if (task->pid && linux_proc_usage(task->pid, &u))
 		creation_time(&u, &created);
 	memset(bi, 0, *count >= TASK_BASIC_INFO_COUNT ? sizeof *bi : old_count * sizeof(integer_t));
@@ -86,7 +86,11 @@ special_slot(struct task *task, int which)
 kern_return_t
 S_task_get_special_port(mach_port_t target, int which, mach_port_t *port)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+
 	struct ipc_port **slot = special_slot(task, which);
 
 	if (!slot)
@@ -99,14 +103,20 @@ S_task_get_special_port(mach_port_t target, int which, mach_port_t *port)
 kern_return_t
 S_task_set_special_port(mach_port_t target, int which, mach_port_t port)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+
 	struct ipc_port **slot = special_slot(task, which);
 	struct ipc_object *obj;
 
 	if (!slot)
 		return KERN_INVALID_ARGUMENT;
+
 	if (kobject_take_right(port, MACH_MSG_TYPE_PORT_SEND, &obj) != KERN_SUCCESS)
 		return KERN_INVALID_ARGUMENT;
+
 	if (obj == IPC_OBJECT_DEAD)
 		obj = NULL;
 	ipc_port_release_send(*slot);
@@ -117,11 +127,16 @@ S_task_set_special_port(mach_port_t target, int which, mach_port_t port)
 kern_return_t
 S_mach_ports_register(mach_port_t target, mach_port_array_t ports, mach_msg_type_number_t count)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+
 	struct ipc_object *objs[TASK_REGISTERED_MAX] = { 0 };
 
 	if (count > TASK_REGISTERED_MAX)
 		return KERN_INVALID_ARGUMENT;
+
 	for (mach_msg_type_number_t i = 0; i < count; i++) {
 		if (kobject_take_right(ports[i], MACH_MSG_TYPE_PORT_SEND, &objs[i]) != KERN_SUCCESS)
 			objs[i] = NULL;
@@ -138,7 +153,11 @@ S_mach_ports_register(mach_port_t target, mach_port_array_t ports, mach_msg_type
 kern_return_t
 S_mach_ports_lookup(mach_port_t target, mach_port_array_t *ports, mach_msg_type_number_t *count)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+
 	mach_port_t *v = kobject_reply_alloc(TASK_REGISTERED_MAX * sizeof *v);
 
 	for (int i = 0; i < TASK_REGISTERED_MAX; i++)
@@ -154,7 +173,10 @@ S_mach_ports_lookup(mach_port_t target, mach_port_array_t *ports, mach_msg_type_
 kern_return_t
 S_task_terminate(mach_port_t target)
 {
-	TASK_OR_RETURN(task, target);
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
 
 	if (task->pidfd >= 0)
 		linux_pidfd_kill(task->pidfd, SIGKILL);
