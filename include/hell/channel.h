@@ -51,10 +51,6 @@ enum hell_op {
 	HELL_OP_TASK_SELF,	/* mach_task_self: a new send right (uref) */
 	HELL_OP_THREAD_SELF,
 	HELL_OP_HOST_SELF,
-	HELL_OP_PORT_ALLOCATE,	/* arg0 = task, arg1 = right */
-	HELL_OP_PORT_DEALLOCATE,	/* arg0 = task, arg1 = name */
-	HELL_OP_PORT_INSERT_RIGHT,	/* arg0 = task, arg1 = name, arg2 = poly, arg3 = polyPoly */
-	HELL_OP_PORT_ALLOCATE_NAME,	/* arg0 = task, arg1 = right, arg2 = name */
 	HELL_OP_CANCEL,		/* interrupt this channel's blocked mach_msg; no reply */
 	HELL_OP_FORK_PREPARE,	/* snapshot this task's send rights for a fork child;
 				   rep val0 = token */

@@ -21,9 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-extern kern_return_t S_mach_port_allocate(mach_port_t, mach_port_right_t, mach_port_name_t *);
-extern kern_return_t S_mach_port_allocate_name(mach_port_t, mach_port_right_t, mach_port_name_t);
-extern kern_return_t S_mach_port_deallocate(mach_port_t, mach_port_name_t);
 
 static void
 reply_vals(struct thread *t, kern_return_t kr, uint64_t v0, uint64_t v1)
@@ -52,17 +49,6 @@ make_send(struct ipc_space *space, struct ipc_port *port)
 
 	ipc_right_copyout(space, &ipc_port_make_send(port)->obj, MACH_MSG_TYPE_PORT_SEND, &name);
 	return name;
-}
-
-/* The task that NAME in SPACE is a send right to, or NULL. */
-static struct task *
-task_of_name(struct ipc_space *space, mach_port_name_t name)
-{
-	struct ipc_entry *e = ipc_entry_lookup(space, name);
-
-	if (!e || !(e->type & MACH_PORT_TYPE_SEND))
-		return NULL;
-	return task_from_port((struct ipc_port *) e->object);
 }
 
 /* Take a copy of the send right NAME in SPACE (NULL for MACH_PORT_NULL). */
@@ -198,49 +184,6 @@ machd_request(struct chan *chan, struct chan_request *r)
 	case HELL_OP_HOST_SELF:
 		reply_vals(t, KERN_SUCCESS, make_send(space, host_port), 0);
 		return true;
-
-	case HELL_OP_PORT_ALLOCATE:
-	case HELL_OP_PORT_ALLOCATE_NAME:
-	case HELL_OP_PORT_DEALLOCATE:
-		target = task_of_name(space, (mach_port_name_t) r->hdr.arg[0]);
-		if (!target || target->dead) {
-			reply_vals(t, KERN_INVALID_TASK, 0, 0);
-			return true;
-		}
-		if (r->hdr.op == HELL_OP_PORT_ALLOCATE)
-			kr = S_mach_port_allocate(target->self->receiver_name,
-						  (mach_port_right_t) r->hdr.arg[1], &name);
-		else if (r->hdr.op == HELL_OP_PORT_ALLOCATE_NAME)
-			kr = S_mach_port_allocate_name(target->self->receiver_name,
-						       (mach_port_right_t) r->hdr.arg[1],
-						       (mach_port_name_t) r->hdr.arg[2]);
-		else
-			kr = S_mach_port_deallocate(target->self->receiver_name,
-						    (mach_port_name_t) r->hdr.arg[1]);
-		reply_vals(t, kr, name, 0);
-		return true;
-
-	case HELL_OP_PORT_INSERT_RIGHT: {
-		mach_msg_type_name_t disp = (mach_msg_type_name_t) r->hdr.arg[3];
-		mach_msg_type_name_t type = ipc_object_copyin_type(disp);
-		mach_port_name_t poly = (mach_port_name_t) r->hdr.arg[2];
-		struct ipc_object *obj;
-
-		target = task_of_name(space, (mach_port_name_t) r->hdr.arg[0]);
-		name = (mach_port_name_t) r->hdr.arg[1];
-		if (!target || target->dead)
-			kr = KERN_INVALID_TASK;
-		else if (!MACH_PORT_NAME_VALID(name) || type == 0)
-			kr = KERN_INVALID_VALUE;
-		else if (!MACH_PORT_NAME_VALID(poly))
-			kr = KERN_INVALID_CAPABILITY;
-		else if (ipc_right_copyin(space, poly, disp, false, &obj) != KERN_SUCCESS)
-			kr = KERN_INVALID_CAPABILITY;
-		else if ((kr = ipc_right_copyout_name(target->space, obj, type, name)) != KERN_SUCCESS)
-			ipc_right_release(obj, type);
-		reply_vals(t, kr, 0, 0);
-		return true;
-	}
 
 	case HELL_OP_FORK_PREPARE: {
 		struct task *child = task_create();
