@@ -33,7 +33,8 @@ import sys
 import tempfile
 
 INTERFACES = ["io", "fs", "fsys", "fs_notify", "ifsock", "interrupt", "auth",
-              "process", "exec", "exec_startup", "msg", "term"]
+              "process", "exec", "exec_startup", "msg", "term",
+              "startup", "startup_reply"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
