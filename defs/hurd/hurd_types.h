@@ -340,4 +340,127 @@ enum
   INIT_INT_MAX,
 };
 
+/* Open flags.
+ *
+ * On the wire (dir_lookup, fsys_getroot, dir_mkfile, fsys_startup and the
+ * io_*_openmodes calls) open flags are the Hurd's values, HURD_O_* below.
+ * In C, a HELL program has Linux's <fcntl.h>, whose O_CREAT, O_TRUNC ...
+ * have Linux's values, and whose access mode is a number (O_RDONLY 0,
+ * O_WRONLY 1, O_RDWR 2) rather than the Hurd's read/write bits.  So that
+ * the Hurd's code works unchanged (cred->po->openmodes & O_READ), HELL
+ * defines the Hurd-only names here with bits Linux does not use, and the
+ * libraries convert at the wire: hurd_openflags_to_wire on the way out,
+ * hurd_openflags_from_wire on the way in.  Translator code therefore only
+ * ever sees the C values.
+ *
+ * One difference remains: O_RDONLY is 0 on Linux, the Hurd's O_NORW.  Ask
+ * for reading with O_READ (as the Hurd's own code does); O_WRONLY and
+ * O_RDWR mean O_WRITE and O_READ|O_WRITE.  */
+#include <fcntl.h>
+
+#define HURD_O_READ		0x00000001
+#define HURD_O_WRITE		0x00000002
+#define HURD_O_EXEC		0x00000004
+#define HURD_O_NONBLOCK		0x00000008
+#define HURD_O_CREAT		0x00000010
+#define HURD_O_EXCL		0x00000020
+#define HURD_O_NOLINK		0x00000040
+#define HURD_O_NOTRANS		0x00000080
+#define HURD_O_APPEND		0x00000100
+#define HURD_O_ASYNC		0x00000200
+#define HURD_O_FSYNC		0x00000400
+#define HURD_O_NOATIME		0x00000800
+#define HURD_O_TRUNC		0x00010000
+#define HURD_O_SHLOCK		0x00020000
+#define HURD_O_EXLOCK		0x00040000
+#define HURD_O_IGNORE_CTTY	0x00080000
+#define HURD_O_NOFOLLOW		0x00100000
+#define HURD_O_DIRECTORY	0x00200000
+#define HURD_O_CLOEXEC		0x00400000
+#define HURD_O_TMPFILE		0x00800000
+
+/* The Hurd-only names, in C: bits above everything Linux's open() uses
+ * (its highest, __O_TMPFILE, is 0x400000).  */
+#ifndef O_READ
+# define O_READ		0x01000000
+# define O_WRITE	0x02000000
+# define O_EXEC		0x04000000
+# define O_NORW		0
+#endif
+#ifndef O_NOTRANS
+# define O_NOTRANS	0x08000000
+#endif
+#ifndef O_NOLINK
+# define O_NOLINK	0x10000000
+#endif
+#ifndef O_IGNORE_CTTY
+# define O_IGNORE_CTTY	0x20000000
+#endif
+#ifndef O_SHLOCK
+# define O_SHLOCK	0x40000000
+#endif
+#ifndef O_EXLOCK
+# define O_EXLOCK	0x00800000
+#endif
+#ifndef O_FSYNC
+# define O_FSYNC	O_SYNC
+#endif
+/* The bits io servers keep as a port's open modes.  */
+#ifndef O_HURD
+# define O_HURD		(O_READ | O_WRITE | O_EXEC | O_NONBLOCK | O_CREAT | O_EXCL \
+			 | O_NOLINK | O_NOTRANS | O_APPEND | O_ASYNC | O_SYNC \
+			 | O_NOATIME | O_SHLOCK | O_EXLOCK)
+#endif
+
+/* One table drives both directions: each pair is a C flag and its wire
+ * value.  O_SYNC on Linux includes O_DSYNC's bit, so it is matched whole. */
+#define _HURD_OPENFLAG_PAIRS(X)			\
+	X (O_READ, HURD_O_READ)			\
+	X (O_WRITE, HURD_O_WRITE)		\
+	X (O_EXEC, HURD_O_EXEC)			\
+	X (O_NONBLOCK, HURD_O_NONBLOCK)		\
+	X (O_CREAT, HURD_O_CREAT)		\
+	X (O_EXCL, HURD_O_EXCL)			\
+	X (O_NOLINK, HURD_O_NOLINK)		\
+	X (O_NOTRANS, HURD_O_NOTRANS)		\
+	X (O_APPEND, HURD_O_APPEND)		\
+	X (O_ASYNC, HURD_O_ASYNC)		\
+	X (O_SYNC, HURD_O_FSYNC)		\
+	X (O_NOATIME, HURD_O_NOATIME)		\
+	X (O_TRUNC, HURD_O_TRUNC)		\
+	X (O_SHLOCK, HURD_O_SHLOCK)		\
+	X (O_EXLOCK, HURD_O_EXLOCK)		\
+	X (O_IGNORE_CTTY, HURD_O_IGNORE_CTTY)	\
+	X (O_NOFOLLOW, HURD_O_NOFOLLOW)		\
+	X (O_DIRECTORY, HURD_O_DIRECTORY)	\
+	X (O_CLOEXEC, HURD_O_CLOEXEC)
+
+/* C flags -> wire.  Linux's access mode (O_WRONLY, O_RDWR) counts as
+ * O_WRITE and O_READ|O_WRITE; O_RDONLY, being 0, adds nothing.  */
+static inline int
+hurd_openflags_to_wire (int flags)
+{
+  int wire = 0;
+  switch (flags & O_ACCMODE)
+    {
+    case O_WRONLY: wire |= HURD_O_WRITE; break;
+    case O_RDWR: wire |= HURD_O_READ | HURD_O_WRITE; break;
+    }
+#define _HURD_TO_WIRE(c, w) if ((flags & (c)) == (c)) wire |= (w);
+  _HURD_OPENFLAG_PAIRS (_HURD_TO_WIRE)
+#undef _HURD_TO_WIRE
+  return wire;
+}
+
+/* Wire -> C flags.  Unknown wire bits are dropped.  */
+static inline int
+hurd_openflags_from_wire (int wire)
+{
+  int flags = 0;
+#define _HURD_FROM_WIRE(c, w) if (wire & (w)) flags |= (c);
+  _HURD_OPENFLAG_PAIRS (_HURD_FROM_WIRE)
+#undef _HURD_FROM_WIRE
+  return flags;
+}
+
 #endif /* _HURD_HURD_TYPES_H */
