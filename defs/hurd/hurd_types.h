@@ -340,6 +340,27 @@ enum
   INIT_INT_MAX,
 };
 
+/* The Hurd's st_mode bits beyond POSIX's.  Linux uses only the low 16
+ * bits of st_mode, so these travel and are used at the Hurd's values.  */
+#ifndef S_IPTRANS
+# define S_INOCACHE	000000200000	/* no benefit in caching the contents */
+# define S_IUSEUNK	000000400000	/* S_IUNKNOWN applies to unknown users */
+# define S_IUNKNOWN	000007000000	/* protection bits for unknown users */
+# define S_IUNKSHIFT	12		/* S_IREAD etc. << this = S_IUNKNOWN bits */
+# define S_IPTRANS	000010000000	/* a passive translator is set */
+# define S_IATRANS	000020000000	/* an active translator runs */
+# define S_IROOT	000040000000	/* the root of a translator */
+# define S_ITRANS	000070000000	/* all the translator bits */
+# define S_IMMAP0	000100000000	/* never mapped */
+# define S_ISPARE	(~(S_IFMT | S_ITRANS | S_INOCACHE | S_IMMAP0 | S_IUSEUNK \
+			   | S_IUNKNOWN | 07777))
+#endif
+
+/* file_utimens: the Hurd's markers in a timespec's tv_nsec.  Linux's
+ * UTIME_NOW and UTIME_OMIT have other values; servers compare with these. */
+#define HURD_UTIME_NOW	(-1L)
+#define HURD_UTIME_OMIT	(-2L)
+
 /* Open flags.
  *
  * On the wire (dir_lookup, fsys_getroot, dir_mkfile, fsys_startup and the
