@@ -10,6 +10,7 @@
 #include "ipc/ipc.h"
 #include "ipc/mqueue.h"
 #include "ipc/space.h"
+#include "kern/boot.h"
 #include "kern/host.h"
 #include "kern/kobject.h"
 #include "kern/task.h"
@@ -17,6 +18,7 @@
 #include "kern/timer.h"
 #include "kern/traps.h"
 #include "linux/chan.h"
+#include "linux/sys.h"
 #include "util/alloc.h"
 #include "util/assert.h"
 
@@ -72,7 +74,11 @@ choose_cpu(int want)
 		machd_cpu = cpu;
 }
 
-static uint64_t heap_baseline;	/* machd's heap with no task: the leak check's zero */
+/* machd with no task: the leak check's zero.  The kernel space then holds
+ * the host ports alone. */
+static uint64_t heap_baseline;
+static uint64_t ports_baseline, entries_baseline;
+static size_t kernel_baseline;
 static void **deferred;
 static size_t deferred_count, deferred_cap;
 
@@ -209,7 +215,7 @@ free_caches(void)
 }
 
 /* Terminate every task; with --leak-check, say whether machd went back to
- * exactly what it was before the first task: the host port alone, no
+ * exactly what it was before the first task: the host ports alone, no
  * message, no memfd, and not one byte more of heap. */
 static int
 shutdown_all(void)
@@ -224,8 +230,9 @@ shutdown_all(void)
 	if (verbose)
 		report_counts(stderr);
 	if (leak_check) {
-		bool clean = ipc_counts.ports == 1 && ipc_space_size(ipc_space_kernel) == 1 &&
-			     ipc_counts.entries == 1 && ipc_counts.psets == 0 &&
+		bool clean = ipc_counts.ports == ports_baseline &&
+			     ipc_space_size(ipc_space_kernel) == kernel_baseline &&
+			     ipc_counts.entries == entries_baseline && ipc_counts.psets == 0 &&
 			     ipc_counts.kmsgs == 0 && ipc_counts.kmsg_bytes == 0 &&
 			     ipc_counts.ool_fds == 0 && thread_count == 0 &&
 			     machd_heap_bytes() == heap_baseline;
@@ -246,6 +253,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: machd --socket PATH [--leak-check] [--verbose] [--cpu N | --no-cpu]\n"
+		"             [--boot PROGRAM [ARGS...]]\n"
 		"\n"
 		"machd is HELL's Mach kernel personality: it owns every port, right,\n"
 		"message and task of the GNU Mach interface, and serves tasks (Linux\n"
@@ -259,6 +267,12 @@ usage(FILE *f)
 		"  --cpu N         keep to CPU N (default: the last CPU machd may use);\n"
 		"                  tasks meet machd there for their traps\n"
 		"  --no-cpu        do not keep to one CPU (tasks do not move either)\n"
+		"  --boot PROGRAM [ARGS...]\n"
+		"                  once listening, start PROGRAM as the first task, its\n"
+		"                  bootstrap port a send right to the privileged host\n"
+		"                  port; it inherits machd's standard streams and\n"
+		"                  environment, plus HELL_SOCKET.  Must be the last\n"
+		"                  option.  Its exit is logged; machd goes on serving.\n"
 		"  --help          this text\n"
 		"\n"
 		"SIGTERM or SIGINT end machd: every task's space is destroyed first.\n");
@@ -280,6 +294,22 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int c, want_cpu = -1;
 	bool pin = true;
+	char **boot_argv = NULL;
+
+	/* Everything after --boot PROGRAM belongs to PROGRAM. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--boot") == 0) {
+			if (i + 1 >= argc) {
+				usage(stderr);
+				return 2;
+			}
+			boot_argv = &argv[i + 1];
+			argc = i;
+			break;
+		}
+	}
 
 	while ((c = getopt_long(argc, argv, "s:lvhc:n", opts, NULL)) != -1) {
 		switch (c) {
@@ -297,6 +327,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
+	linux_save_inherited_state();
 	/* Out-of-line regions and channels are file descriptors. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
@@ -316,6 +347,9 @@ main(int argc, char **argv)
 	ipc_kobject_server = kobject_server;
 	host_init();
 	heap_baseline = machd_heap_bytes();
+	ports_baseline = ipc_counts.ports;
+	entries_baseline = ipc_counts.entries;
+	kernel_baseline = ipc_space_size(ipc_space_kernel);
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	listen_fd = chan_listen(socket_path);
@@ -332,6 +366,10 @@ main(int argc, char **argv)
 	watch(listen_fd, EV_LISTEN);
 	watch(timer_fd, EV_TIMER);
 	watch(signal_fd, EV_SIGNAL);
+	if (boot_argv && !boot_start(boot_argv, socket_path)) {
+		unlink(socket_path);
+		return 1;
+	}
 
 	for (;;) {
 		struct epoll_event evs[64];
@@ -379,8 +417,12 @@ main(int argc, char **argv)
 			case EV_TASK: {
 				struct task *task = p;
 
-				if (!task->dead)
+				if (!task->dead) {
+					pid_t pid = task->pid;
+
 					task_terminate(task);
+					boot_task_ended(pid);
+				}
 				break;
 			}
 			}

@@ -1,6 +1,12 @@
-/* The host: one host port, whose send right every task gets from
- * mach_host_self.  The privileged host port is not handed out by this
- * version (no task needs it yet: devices come later). */
+/* The host: two kernel ports, made at start and alive until machd ends.
+ *
+ * host_port is what mach_host_self gives every task.  host_priv_port is the
+ * privileged host port: machd gives a send right to it only to the boot
+ * task (machd --boot), as its bootstrap port, as GNU Mach does for its boot
+ * tasks; whoever holds it may pass it on.  The routines that take a host_t
+ * accept either port (GNU Mach's convert_port_to_host); those that take a
+ * host_priv_t accept only the privileged one (convert_port_to_host_priv)
+ * and answer KERN_INVALID_HOST for anything else. */
 #include "host.h"
 #include "kobject.h"
 
@@ -16,18 +22,21 @@
 #include <unistd.h>
 
 struct ipc_port *host_port;
+struct ipc_port *host_priv_port;
 
 void
 host_init(void)
 {
 	host_port = kobject_port_alloc(IKOT_HOST, NULL);
+	host_priv_port = kobject_port_alloc(IKOT_HOST_PRIV, NULL);
 }
 
 void
 host_shutdown(void)
 {
 	kobject_port_destroy(host_port);
-	host_port = NULL;
+	kobject_port_destroy(host_priv_port);
+	host_port = host_priv_port = NULL;
 }
 
 /* GNU Mach converts a port that is not the host to HOST_NULL and answers

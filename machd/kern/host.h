@@ -4,7 +4,8 @@
 
 #include "../ipc/ipc.h"
 
-extern struct ipc_port *host_port;
+extern struct ipc_port *host_port;	/* mach_host_self */
+extern struct ipc_port *host_priv_port;	/* the privileged host port */
 void host_init(void);
 void host_shutdown(void);
 

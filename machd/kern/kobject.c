@@ -145,6 +145,12 @@ kobject_is_host(mach_port_t name)
 	return kernel_name_port(name, IKOT_HOST) || kernel_name_port(name, IKOT_HOST_PRIV);
 }
 
+bool
+kobject_is_host_priv(mach_port_t name)
+{
+	return kernel_name_port(name, IKOT_HOST_PRIV) != NULL;
+}
+
 kern_return_t
 kobject_take_right(mach_port_t name, mach_msg_type_name_t type, struct ipc_object **object)
 {

@@ -24,7 +24,10 @@ void kobject_server(struct ipc_kmsg *kmsg);
 struct task *kobject_task(mach_port_t name);		/* NULL if not a task port */
 struct ipc_space *kobject_space(mach_port_t name);	/* the task's space, or NULL */
 struct thread *kobject_thread(mach_port_t name);
+/* A host port: the host or the privileged host (a host_t argument). */
 bool kobject_is_host(mach_port_t name);
+/* The privileged host port only (a host_priv_t argument). */
+bool kobject_is_host_priv(mach_port_t name);
 /* Move a right that arrived in a request out of the kernel space:
  * TYPE is the kind it arrived as (MACH_MSG_TYPE_PORT_*). */
 kern_return_t kobject_take_right(mach_port_t name, mach_msg_type_name_t type,

@@ -3,13 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,6 +183,80 @@ linux_proc_usage(pid_t pid, struct linux_proc_usage *u)
 	u->vsize = vsize;
 	u->rss = (uint64_t) rss * (uint64_t) page;
 	return true;
+}
+
+static cpu_set_t start_cpus;
+static bool start_cpus_known;
+static struct rlimit start_nofile;
+static bool start_nofile_known;
+
+void
+linux_save_inherited_state(void)
+{
+	start_cpus_known = sched_getaffinity(0, sizeof start_cpus, &start_cpus) == 0;
+	start_nofile_known = getrlimit(RLIMIT_NOFILE, &start_nofile) == 0;
+}
+
+pid_t
+linux_spawn(const char *path, char *const argv[], char *const envp[])
+{
+	posix_spawnattr_t attr;
+	sigset_t none, defaults;
+	cpu_set_t now_cpus;
+	struct rlimit now_nofile;
+	bool cpus_moved = false, nofile_moved = false;
+	pid_t pid = -1;
+	int err;
+
+	/* The child takes machd's signal mask and ignored signals with it
+	 * across exec: give it a clean set. */
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	sigaddset(&defaults, SIGPIPE);
+	sigaddset(&defaults, SIGTERM);
+	sigaddset(&defaults, SIGINT);
+	err = posix_spawnattr_init(&attr);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &defaults);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+	/* posix_spawn has no attribute for these: machd (one thread) takes
+	 * back what it started with for the moment of the spawn. */
+	if (start_cpus_known && sched_getaffinity(0, sizeof now_cpus, &now_cpus) == 0 &&
+	    !CPU_EQUAL(&now_cpus, &start_cpus))
+		cpus_moved = sched_setaffinity(0, sizeof start_cpus, &start_cpus) == 0;
+	if (start_nofile_known && getrlimit(RLIMIT_NOFILE, &now_nofile) == 0 &&
+	    now_nofile.rlim_cur != start_nofile.rlim_cur)
+		nofile_moved = setrlimit(RLIMIT_NOFILE, &start_nofile) == 0;
+
+	err = strchr(path, '/') ? posix_spawn(&pid, path, NULL, &attr, argv, envp)
+				: posix_spawnp(&pid, path, NULL, &attr, argv, envp);
+
+	if (cpus_moved)
+		sched_setaffinity(0, sizeof now_cpus, &now_cpus);
+	if (nofile_moved)
+		setrlimit(RLIMIT_NOFILE, &now_nofile);
+	posix_spawnattr_destroy(&attr);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return pid;
+}
+
+bool
+linux_reap(pid_t pid, int *status)
+{
+	pid_t got;
+
+	do
+		got = waitpid(pid, status, WNOHANG);
+	while (got < 0 && errno == EINTR);
+	return got == pid;
 }
 
 uint64_t

@@ -31,6 +31,20 @@ struct linux_proc_usage {
 	uint64_t vsize, rss, utime_us, stime_us, start_us;
 };
 bool linux_proc_usage(pid_t pid, struct linux_proc_usage *u);
+/* What a process machd starts must not inherit from machd: its CPU
+ * affinity (machd keeps to one CPU) and its raised limit of open files.
+ * Called once at start, before machd changes them. */
+void linux_save_inherited_state(void);
+/* Start PATH (searched in $PATH if it has no '/') with ARGV and ENVP as a
+ * child of machd, with posix_spawn (machd's heap is never forked), the
+ * CPUs, file limit, signal mask and signal dispositions machd started
+ * with, and machd's standard input, output and error.  Returns its pid, or
+ * -1 with errno. */
+pid_t linux_spawn(const char *path, char *const argv[], char *const envp[]);
+/* Collect the exit of machd's child PID, if it has ended: true with its
+ * wait status in *STATUS. */
+bool linux_reap(pid_t pid, int *status);
+
 /* A good random 64-bit value (for tokens). */
 uint64_t linux_random64(void);
 

@@ -50,6 +50,28 @@ machd_free(void *p)
 	free(p);
 }
 
+void *
+machd_zalloc_sized(size_t size)
+{
+	void *p = calloc(1, size ? size : 1);
+
+	if (!p) {
+		fprintf(stderr, "machd: out of memory allocating %zu bytes\n", size);
+		abort();
+	}
+	heap_bytes += size;
+	return p;
+}
+
+void
+machd_free_sized(void *p, size_t size)
+{
+	if (!p)
+		return;
+	heap_bytes -= size;
+	free(p);
+}
+
 uint64_t
 machd_heap_bytes(void)
 {

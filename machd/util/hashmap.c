@@ -29,7 +29,8 @@ hashmap_init(struct hashmap *m)
 void
 hashmap_destroy(struct hashmap *m)
 {
-	machd_free(m->slots);
+	if (m->slots)
+		machd_free_sized(m->slots, (m->mask + 1) * sizeof *m->slots);
 	hashmap_init(m);
 }
 
@@ -61,13 +62,13 @@ insert_slot(struct hashmap_slot *slots, size_t mask, uint64_t key, void *value)
 static void
 resize(struct hashmap *m, size_t cap)
 {
-	struct hashmap_slot *slots = machd_zalloc(cap * sizeof *slots);
+	struct hashmap_slot *slots = machd_zalloc_sized(cap * sizeof *slots);
 
 	if (m->slots) {
 		for (size_t i = 0; i <= m->mask; i++)
 			if (m->slots[i].key)
 				insert_slot(slots, cap - 1, m->slots[i].key, m->slots[i].value);
-		machd_free(m->slots);
+		machd_free_sized(m->slots, (m->mask + 1) * sizeof *m->slots);
 	}
 	m->slots = slots;
 	m->mask = cap - 1;
@@ -116,10 +117,13 @@ hashmap_remove(struct hashmap *m, uint64_t key)
 	m->slots[i].value = NULL;
 	m->count--;
 	if (m->count == 0) {
-		machd_free(m->slots);
-		hashmap_init(m);
-	} else if (m->mask + 1 > 8 && m->count * 8 < m->mask + 1) {
-		/* A space that shrank gives its memory back. */
+		hashmap_destroy(m);
+	} else if (m->mask + 1 > 8 && m->count * 4 < m->mask + 1) {
+		/* A space that shrank gives its memory back: under a quarter
+		 * full, half the slots (growth is at three quarters, so the
+		 * two never chase each other).  A map that keeps a few entries
+		 * for good, as the kernel space keeps the host ports, so
+		 * returns to its smallest size. */
 		resize(m, (m->mask + 1) / 2);
 	}
 	return value;
