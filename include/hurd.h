@@ -106,7 +106,7 @@ process_t getproc (void);
 file_t getcwdir (void);
 file_t getcrdir (void);
 auth_t getauth (void);
-mach_port_t getcttyid (void);	/* MACH_PORT_NULL and errno 0 if none */
+mach_port_t getcttyid (void);	/* MACH_PORT_NULL, errno untouched, if none */
 
 /* set* install a new reference to the port given (the caller keeps its
  * own) and return 0, or -1 with errno set.  */
