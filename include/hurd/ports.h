@@ -190,7 +190,7 @@ extern struct rpc_notify *_ports_free_rpc_notifies;
 /* Drop RPC's notification requests.  _ports_lock held. */
 void _ports_remove_notified_rpc(struct rpc_info *rpc);
 
-/* A range of message ids, START to END inclusive. */
+/* A range of message ids, from START up to but not including END. */
 struct ports_msg_id_range {
 	mach_msg_id_t start, end;
 	struct ports_msg_id_range *next;
@@ -343,12 +343,11 @@ error_t _ports_bucket_class_iterate(struct hurd_ihash *ht, struct port_class *po
 /* A MIG demuxer: handles INP and fills OUTP; 0 when INP is not its. */
 typedef int (*ports_demuxer_type)(mach_msg_header_t *inp, mach_msg_header_t *outp);
 
-/* An RPC with message id MSG_ID begins on PORT (PORT may be NULL for a
- * message that names no port of ours: only the global inhibition applies).
- * Waits while the port, its class, its bucket or the library is inhibited
+/* An RPC with message id MSG_ID begins on PORT.  Waits while the port, its class, its bucket or the library is inhibited
  * (unless MSG_ID is uninhibitable for the class); records INFO (owned by
- * the caller until ports_end_rpc) as the calling thread's RPC.  EDIED
- * when PORT lost its right meanwhile: abandon the RPC. */
+ * the caller until ports_end_rpc) as the calling thread's RPC.
+ * EOPNOTSUPP when PORT lost its right meanwhile (abandon the RPC); EINTR
+ * when the thread was cancelled while waiting. */
 error_t ports_begin_rpc(void *port, mach_msg_id_t msg_id, struct rpc_info *info);
 
 /* The RPC of INFO on PORT ends: forget it, wake an inhibitor waiting for
@@ -421,9 +420,9 @@ void ports_interrupt_notified_rpcs(void *object, mach_port_t port, mach_msg_id_t
 /* Mach notifications (mach/notify.defs), each routed to the
  * ports_do_mach_notify_* routine below with the port it came to (NULL
  * when that is not one of ours).  The library's definitions are weak: a
- * server may define any of the routines itself. */
+ * server may define any of the routines itself.  ports_notify_server
+ * returns 0 for a message id that is not a notification. */
 int ports_notify_server(mach_msg_header_t *inp, mach_msg_header_t *outp);
-mig_routine_t ports_notify_server_routine(mach_msg_header_t *inp);
 
 kern_return_t ports_do_mach_notify_dead_name(struct port_info *pi, mach_port_t deadport);
 kern_return_t ports_do_mach_notify_msg_accepted(struct port_info *pi, mach_port_t name);
@@ -436,7 +435,12 @@ kern_return_t ports_do_mach_notify_send_once(struct port_info *pi);
 /* interrupt_operation (<hurd/interrupt.defs>): cancel the RPCs on PI whose
  * requests came before SEQNO. */
 boolean_t ports_interrupt_server(mach_msg_header_t *inp, mach_msg_header_t *outp);
-mig_routine_t ports_interrupt_server_routine(mach_msg_header_t *inp);
+
+/* ports_notify_server_routine and ports_interrupt_server_routine (the stub
+ * for a message id, or NULL), which demuxers chain, are static inline
+ * functions of MIG's server headers, as on the Hurd: include "notify_S.h"
+ * and "interrupt_S.h" (the Hurd's "../libports/notify_S.h"), which the
+ * build's ports_dep provides. */
 kern_return_t ports_S_interrupt_operation(struct port_info *pi, mach_port_seqno_t seqno);
 
 /* ---- Thread cancellation (glibc's <hurd/signal.h> calls, HELL's way) ---- */
@@ -455,6 +459,19 @@ error_t hurd_thread_cancel(thread_t thread);
 /* Whether the calling thread was cancelled since the last call; clears
  * the flag. */
 int hurd_check_cancel(void);
+
+/* pthread_cond_wait / pthread_cond_timedwait that a cancellation ends
+ * (declared in <pthread.h> on the Hurd).  The wait ends early when the
+ * thread is cancelled before or while waiting; the cancel flag is then
+ * cleared.  pthread_hurd_cond_wait_np returns nonzero if cancelled;
+ * pthread_hurd_cond_timedwait_np returns EINTR if cancelled, ETIMEDOUT
+ * when ABSTIME (on COND's clock; NULL: never) passed, else 0.  MUTEX is
+ * held on return in every case. */
+int pthread_hurd_cond_wait_np(pthread_cond_t *__restrict cond,
+			      pthread_mutex_t *__restrict mutex);
+int pthread_hurd_cond_timedwait_np(pthread_cond_t *__restrict cond,
+				   pthread_mutex_t *__restrict mutex,
+				   const struct timespec *abstime);
 
 /* ---- Library internals (declared as the Hurd declares them) ---- */
 
