@@ -28,14 +28,14 @@ struct idvec {
 /* A new empty idvec, or NULL when memory is short. */
 struct idvec *make_idvec(void);
 
-/* Free IDVEC's ids (not IDVEC itself). */
+/* Free IDVEC's ids (not IDVEC itself); IDVEC is left empty. */
 void idvec_free_contents(struct idvec *idvec);
 #define idvec_fini idvec_free_contents
 
-/* Free IDVEC and its ids. */
+/* Free IDVEC and its ids.  NULL is allowed. */
 void idvec_free(struct idvec *idvec);
 
-/* idvec_free, for use as a cleanup callback; NULL is allowed. */
+/* Free the struct IDVEC but not its ids (which someone else owns). */
 void idvec_free_wrapper(struct idvec *idvec);
 
 /* Empty IDVEC (keeps its memory). */
@@ -60,7 +60,8 @@ int idvec_tail_contains(const struct idvec *idvec, unsigned pos, uid_t id);
 /* Whether ID is in IDVEC. */
 int idvec_contains(const struct idvec *idvec, uid_t id);
 
-/* Insert ID at POS (at the end if POS is past it).  ENOMEM. */
+/* Insert ID at POS; if POS is past the end, the gap is filled with id 0.
+ * ENOMEM. */
 error_t idvec_insert(struct idvec *idvec, unsigned pos, uid_t id);
 
 /* Append ID.  ENOMEM. */
@@ -69,7 +70,7 @@ error_t idvec_add(struct idvec *idvec, uid_t id);
 /* Append ID unless IDVEC holds it already.  ENOMEM. */
 error_t idvec_add_new(struct idvec *idvec, uid_t id);
 
-/* Insert ID at POS unless IDVEC holds it already.  ENOMEM. */
+/* Insert ID at POS unless IDVEC holds it at POS or after.  ENOMEM. */
 error_t idvec_insert_new(struct idvec *idvec, unsigned pos, uid_t id);
 
 /* Make IDVEC hold exactly the NUM ids at IDS.  ENOMEM (IDVEC unchanged). */
@@ -78,7 +79,8 @@ error_t idvec_set_ids(struct idvec *idvec, const uid_t *ids, unsigned num);
 /* Make IDVEC a copy of NEW.  ENOMEM (IDVEC unchanged). */
 error_t idvec_set(struct idvec *idvec, const struct idvec *new);
 
-/* Append each of the NUM ids at IDS that IDVEC does not hold.  ENOMEM. */
+/* Append each of the NUM ids at IDS that IDVEC did not hold before the
+ * call.  ENOMEM. */
 error_t idvec_merge_ids(struct idvec *idvec, const uid_t *ids, unsigned num);
 
 /* Append each id of NEW that IDVEC does not hold.  ENOMEM. */

@@ -65,15 +65,16 @@ struct iouser {
 	void *hook;			/* the server's; iohelp never touches it */
 };
 
-/* A copy of IOUSER in *CLONE (ids copied, hook copied); on error *CLONE is
- * NULL.  ENOMEM. */
+/* A copy of IOUSER in *CLONE (its ids copied; the hook is not: NULL); on
+ * error *CLONE is NULL.  ENOMEM. */
 error_t iohelp_dup_iouser(struct iouser **clone, struct iouser *iouser);
 
 /* Free IOUSER and its idvecs.  NULL is allowed. */
 void iohelp_free_iouser(struct iouser *iouser);
 
-/* A new iouser in *USER holding copies of UIDS and GIDS; on error *USER
- * is NULL.  ENOMEM. */
+/* A new iouser in *USER that takes UIDS and GIDS (made with make_idvec;
+ * the iouser owns and frees them from then on); hook NULL.  On error *USER
+ * is NULL and UIDS, GIDS stay the caller's.  ENOMEM. */
 error_t iohelp_create_iouser(struct iouser **user, struct idvec *uids,
 			     struct idvec *gids);
 
@@ -105,10 +106,11 @@ error_t iohelp_reauth(struct iouser **user, auth_t authserver, mach_port_t rend_
 
 /* ---- RPC results ---- */
 
-/* Return the LEN bytes of the malloc'd BUF through an RPC's out-of-line
- * buffer *RBUF (of *RLEN bytes on entry): copied into *RBUF if it fits,
- * else into newly allocated memory (vm_allocate) put in *RBUF.  *RLEN is
- * set to LEN.  BUF is freed in every case when LEN > 0.  ENOMEM. */
+/* Return the LEN bytes of the malloc'd BUF through an RPC's
+ * variable-length result *RBUF (MIG's buffer of *RLEN bytes on entry):
+ * copied into *RBUF if it fits, else into fresh pages (mmap) put in *RBUF,
+ * which MIG sends out of line.  *RLEN is set to LEN.  BUF is freed in
+ * every case when LEN > 0.  ENOMEM (or mmap's error). */
 error_t iohelp_return_malloced_buffer(char *buf, size_t len, char **rbuf,
 				      mach_msg_type_number_t *rlen);
 
