@@ -76,9 +76,8 @@ release(mach_port_t *port)
 }
 
 static error_t
-lookup_op(file_t startdir)
+lookup_at(struct retry_state *st, file_t startdir)
 {
-	struct retry_state *st = current_retry;
 	const char *name = st->name;
 
 	/* "/x" or "//x" from a server means "x" here; "/" alone stays.  */
@@ -96,6 +95,12 @@ lookup_op(file_t startdir)
 	snprintf(copy, sizeof copy, "%s", name);
 	return _hurd_lookup_call(st->lookup, startdir, copy, st->flags, st->mode, st->doretry,
 				 st->retryname, st->result);
+}
+
+static error_t
+lookup_op(file_t startdir)
+{
+	return lookup_at(current_retry, startdir);
 }
 
 static error_t
@@ -364,23 +369,23 @@ __hurd_file_name_lookup_retry(error_t (*use_init_port)(int which,
 			} else if (strncmp(retryname, "pid", 3) == 0 &&
 				   (retryname[3] == '\0' || retryname[3] == '/')) {
 				/* /proc/self: our pid, in the directory that
-				 * answered (the last one seen).  */
+				 * answered (the last one seen; if the answer
+				 * came from the first lookup, the working
+				 * directory, as glibc does).  */
 				release(result);
-				if (!MACH_PORT_VALID(lastdir)) {
-					err = EPROTO;
-					goto out;
-				}
 				if (snprintf(scratch, sizeof scratch, "%d%s", (int) getpid(),
 					     retryname + 3) >= (int) sizeof scratch) {
 					err = ENAMETOOLONG;
 					goto out;
 				}
 				strcpy(retryname, scratch);
-				err = mach_port_mod_refs(mach_task_self(), lastdir,
-							 MACH_PORT_RIGHT_SEND, 1);
-				if (err)
-					goto out;
-				startdir = lastdir;
+				if (MACH_PORT_VALID(lastdir)) {
+					err = mach_port_mod_refs(mach_task_self(), lastdir,
+								 MACH_PORT_RIGHT_SEND, 1);
+					if (err)
+						goto out;
+					startdir = lastdir;
+				}
 			} else {
 				release(result);
 				err = EPROTO;	/* the Hurd's EGRATUITOUS */
@@ -403,7 +408,7 @@ __hurd_file_name_lookup_retry(error_t (*use_init_port)(int which,
 		}
 
 		if (startdir != MACH_PORT_NULL) {
-			err = lookup_op(startdir);
+			err = lookup_at(&st, startdir);
 			release(&startdir);
 		} else {
 			err = with_state(&st, dirport, lookup_op);
