@@ -225,6 +225,8 @@ shutdown_all(void)
 	/* Connections that never said HELLO belong to no task. */
 	while (!list_empty(&chan_all))
 		chan_gone(list_first_entry(&chan_all, struct chan, link));
+	/* The rights machd itself holds for the tasks to come. */
+	host_release_init_ports();
 	ipc_mqueue_run_pending();
 	free_caches();
 	if (verbose)

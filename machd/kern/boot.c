@@ -94,6 +94,7 @@ boot_start(char *const argv[], const char *socket)
 	boot_pid = pid;
 	task = task_create();
 	task->bootstrap = ipc_port_make_send(host_priv_port);
+	task_set_default_registered(task);
 	if (!task_bind(task, pid)) {
 		/* Our own child cannot be gone before it is collected. */
 		fprintf(stderr, "machd: --boot: cannot watch %s (pid %d)\n", boot_name, (int) pid);

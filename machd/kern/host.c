@@ -6,11 +6,18 @@
  * tasks; whoever holds it may pass it on.  The routines that take a host_t
  * accept either port (GNU Mach's convert_port_to_host); those that take a
  * host_priv_t accept only the privileged one (convert_port_to_host_priv)
- * and answer KERN_INVALID_HOST for anything else. */
+ * and answer KERN_INVALID_HOST for anything else.
+ *
+ * The host also keeps the registered ports that a task connecting on its
+ * own starts with (hell_host_set_init_ports): send rights, held until they
+ * are replaced or machd ends. */
 #include "host.h"
 #include "kobject.h"
+#include "task.h"
+#include "../ipc/port.h"
 
 #include <mach/host_info.h>
+#include <mach/mach_types.h>
 #include <mach/machine.h>
 #include <mach/time_value.h>
 #include <stdio.h>
@@ -23,6 +30,7 @@
 
 struct ipc_port *host_port;
 struct ipc_port *host_priv_port;
+struct ipc_port *host_init_ports[TASK_REGISTERED_MAX];
 
 void
 host_init(void)
@@ -32,8 +40,18 @@ host_init(void)
 }
 
 void
+host_release_init_ports(void)
+{
+	for (int i = 0; i < TASK_REGISTERED_MAX; i++) {
+		ipc_port_release_send(host_init_ports[i]);
+		host_init_ports[i] = NULL;
+	}
+}
+
+void
 host_shutdown(void)
 {
+	host_release_init_ports();
 	kobject_port_destroy(host_port);
 	kobject_port_destroy(host_priv_port);
 	host_port = host_priv_port = NULL;
@@ -127,5 +145,51 @@ S_host_get_time64(mach_port_t host, time_value64_t *now)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now->seconds = ts.tv_sec;
 	now->nanoseconds = ts.tv_nsec;
+	return KERN_SUCCESS;
+}
+
+kern_return_t
+S_hell_host_set_init_ports(mach_port_t host_priv, mach_port_array_t ports,
+			   mach_msg_type_number_t count)
+{
+	struct ipc_object *objs[TASK_REGISTERED_MAX] = { 0 };
+
+	if (!kobject_is_host_priv(host_priv))
+		return KERN_INVALID_HOST;
+	if (count > TASK_REGISTERED_MAX)
+		return KERN_INVALID_ARGUMENT;
+
+	/* As mach_ports_register: the rights came with the request. */
+	for (mach_msg_type_number_t i = 0; i < count; i++) {
+		if (kobject_take_right(ports[i], MACH_MSG_TYPE_PORT_SEND, &objs[i]) != KERN_SUCCESS ||
+		    objs[i] == IPC_OBJECT_DEAD)
+			objs[i] = NULL;
+	}
+	host_release_init_ports();
+	for (int i = 0; i < TASK_REGISTERED_MAX; i++)
+		host_init_ports[i] = (struct ipc_port *) objs[i];
+	return KERN_SUCCESS;
+}
+
+kern_return_t
+S_hell_host_tasks(mach_port_t host_priv, task_array_t *tasks, mach_msg_type_number_t *count)
+{
+	struct list *pos;
+	mach_port_t *v;
+	size_t n = 0;
+
+	if (!kobject_is_host_priv(host_priv))
+		return KERN_INVALID_HOST;
+	v = kobject_reply_alloc((task_count ? task_count : 1) * sizeof *v);
+	list_for_each(pos, &task_all) {
+		struct task *task = list_entry(pos, struct task, all_link);
+
+		if (task->dead || !task->self)
+			continue;
+		v[n++] = kobject_give_right(&ipc_port_make_send(task->self)->obj,
+					    MACH_MSG_TYPE_PORT_SEND);
+	}
+	*tasks = v;
+	*count = (mach_msg_type_number_t) n;
 	return KERN_SUCCESS;
 }

@@ -32,9 +32,10 @@ extern boolean_t mach_server(mach_msg_header_t *in, mach_msg_header_t *out);
 extern boolean_t mach_port_server(mach_msg_header_t *in, mach_msg_header_t *out);
 extern boolean_t mach_host_server(mach_msg_header_t *in, mach_msg_header_t *out);
 extern boolean_t gnumach_server(mach_msg_header_t *in, mach_msg_header_t *out);
+extern boolean_t hell_server(mach_msg_header_t *in, mach_msg_header_t *out);
 
 static boolean_t (*const demuxers[])(mach_msg_header_t *, mach_msg_header_t *) = {
-	mach_port_server, mach_server, mach_host_server, gnumach_server,
+	mach_port_server, mach_server, mach_host_server, gnumach_server, hell_server,
 };
 
 /* Per-RPC bookkeeping (RPCs never nest: they run from dispatch). */
@@ -181,6 +182,14 @@ kobject_give_right(struct ipc_object *object, mach_msg_type_name_t type)
 	if (ipc_right_copyout(ipc_space_kernel, object, type, &name) != KERN_SUCCESS)
 		return MACH_PORT_NULL;
 	return name;
+}
+
+/* MIG server stubs give back a request's out-of-line arrays with this once
+ * a routine succeeds.  In machd they live in kobject_reply_alloc memory,
+ * freed after every RPC, so there is nothing to do here. */
+void
+mig_deallocate(vm_offset_t addr, vm_size_t size)
+{
 }
 
 static struct hashmap reported;	/* routines reported unserved */

@@ -13,6 +13,7 @@
 #include "task.h"
 #include "thread.h"
 #include "kobject.h"
+#include "host.h"
 #include "../ipc/port.h"
 #include "../ipc/right.h"
 #include "../ipc/space.h"
@@ -148,6 +149,15 @@ task_copy_send_rights(struct task *child, struct task *parent,
 	for (int i = 0; i < TASK_REGISTERED_MAX; i++) {
 		ipc_port_release_send(child->registered[i]);
 		child->registered[i] = ipc_port_copy_send(parent->registered[i]);
+	}
+}
+
+void
+task_set_default_registered(struct task *task)
+{
+	for (int i = 0; i < TASK_REGISTERED_MAX; i++) {
+		ipc_port_release_send(task->registered[i]);
+		task->registered[i] = ipc_port_copy_send(host_init_ports[i]);
 	}
 }
 

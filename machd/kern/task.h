@@ -43,6 +43,9 @@ void task_copy_send_rights(struct task *child, struct task *parent,
  * current event-loop batch (machd_defer_free), so an event still queued
  * for the task sees task->dead. */
 void task_terminate(struct task *task);
+/* Give TASK (made for a process that connects on its own) the host's
+ * default registered ports (hell_host_set_init_ports). */
+void task_set_default_registered(struct task *task);
 /* Give an unbound TASK a fresh token, and PARENT (who made it). */
 void task_set_token(struct task *task, struct task *parent);
 

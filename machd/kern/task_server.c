@@ -183,3 +183,14 @@ S_task_terminate(mach_port_t target)
 	task_terminate(task);
 	return KERN_SUCCESS;
 }
+
+kern_return_t
+S_hell_task_pid(mach_port_t target, int *pid)
+{
+	struct task *task = kobject_task(target);
+
+	if (!task || task->dead)
+		return KERN_INVALID_ARGUMENT;
+	*pid = task->pid;
+	return KERN_SUCCESS;
+}

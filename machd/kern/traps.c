@@ -99,7 +99,10 @@ hello(struct chan *chan, struct chan_request *r)
 		if (task && task->dead)
 			task = NULL;
 		if (!task) {
+			/* A process on its own: the host's default
+			 * registered ports (the Hurd's exec startup port). */
 			task = task_create();
+			task_set_default_registered(task);
 			if (!task_bind(task, chan->pid)) {
 				task_terminate(task);
 				return false;
@@ -228,6 +231,9 @@ machd_request(struct chan *chan, struct chan_request *r)
 		}
 		child = task_create();
 		task_set_token(child, t->task);
+		/* Registered ports are inherited, as task_create's are. */
+		for (int i = 0; i < TASK_REGISTERED_MAX; i++)
+			child->registered[i] = ipc_port_copy_send(t->task->registered[i]);
 		child->bootstrap = ports[0];
 		child->exception = ports[1];
 		if (ports[2]) {

@@ -41,6 +41,10 @@ list_remove(struct list *n)
 	((type *) ((char *) (ptr) - offsetof(type, member)))
 #define list_first_entry(l, type, member) list_entry((l)->next, type, member)
 
+/* Iterate; the body must not remove nodes. */
+#define list_for_each(pos, l) \
+	for ((pos) = (l)->next; (pos) != (l); (pos) = (pos)->next)
+
 /* Iterate; the body may remove the current node. */
 #define list_for_each_safe(pos, tmp, l) \
 	for ((pos) = (l)->next, (tmp) = (pos)->next; (pos) != (l); \

@@ -1,0 +1,268 @@
+/* Conformance: HELL's host calls (defs/hell/hell.defs, <hell/hell_rpc.h>)
+ * hell_host_set_init_ports, hell_host_tasks and hell_task_pid.
+ *
+ * Runs as machd's boot task (boot_run.sh), which holds the privileged host
+ * port as its bootstrap port.  The tasks that "connect on their own" are
+ * this program again, started with posix_spawn (no fork handlers, no
+ * token): --fresh N checks that it starts with N default registered ports
+ * and sends a message on each; --stay becomes a task and waits for its
+ * standard input to close. */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <hell/hell_rpc.h>
+#include <mach/mach_param.h>
+#include "conformance.h"
+
+extern char **environ;
+
+static void
+release_array(mach_port_t *ports, mach_msg_type_number_t n)
+{
+	for (mach_msg_type_number_t i = 0; i < n; i++)
+		if (MACH_PORT_VALID(ports[i]))
+			CHECK_KR(mach_port_deallocate(TASK, ports[i]), KERN_SUCCESS);
+	if (n)
+		CHECK_KR(vm_deallocate(TASK, (vm_address_t) ports, n * sizeof *ports), KERN_SUCCESS);
+}
+
+/* A process that is no fork or spawn of a task: a task of its own. */
+static pid_t
+start(char *mode, char *arg, int in_fd, int out_fd)
+{
+	char *argv[] = { "/proc/self/exe", mode, arg, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid = -1;
+
+	posix_spawn_file_actions_init(&fa);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	CHECK_EQ(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+static void
+reap(pid_t pid)
+{
+	int status = -1;
+
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static int
+fresh(int n)
+{
+	mach_port_t *got = NULL, boot = 1;
+	mach_msg_type_number_t count = 0;
+
+	CHECK_KR(task_get_bootstrap_port(TASK, &boot), KERN_SUCCESS);
+	CHECK_EQ(boot, MACH_PORT_NULL);
+	CHECK_KR(mach_ports_lookup(TASK, &got, &count), KERN_SUCCESS);
+	CHECK_EQ(count, TASK_PORT_REGISTER_MAX);
+	for (int i = 0; i < (int) count; i++) {
+		if (i < n) {
+			CHECK_EQ(testlib_type(got[i]), MACH_PORT_TYPE_SEND);
+			CHECK_KR(send_int(got[i], MACH_MSG_TYPE_COPY_SEND, getpid(), 1000 + i),
+				 MACH_MSG_SUCCESS);
+		} else {
+			CHECK_EQ(got[i], MACH_PORT_NULL);
+		}
+	}
+	release_array(got, count);
+	return TEST_DONE();
+}
+
+static int
+stay(void)
+{
+	char c;
+
+	CHECK(MACH_PORT_VALID(TASK));
+	CHECK_EQ(write(1, "r", 1), 1);
+	while (read(0, &c, 1) > 0)
+		;
+	return TEST_DONE();
+}
+
+/* A message with id ID must be queued on PORT, from process FROM. */
+static void
+expect_int(mach_port_t port, mach_msg_id_t id, pid_t from)
+{
+	msgbuf_t buf;
+	int_msg_t *m = (int_msg_t *) &buf;
+
+	CHECK_KR(msg_recv(port, &buf, sizeof buf, WAIT_MS), MACH_MSG_SUCCESS);
+	CHECK_EQ(buf.head.msgh_id, id);
+	CHECK_EQ(m->value, from);
+}
+
+static void
+test_errors(mach_port_t priv)
+{
+	mach_port_t host = mach_host_self(), a = testlib_port_with_send();
+	mach_port_t five[5] = { a, a, a, a, a }, *tasks = NULL;
+	mach_msg_type_number_t n = 0;
+	int pid = -1;
+
+	/* The host port is not the privileged one; nor is a task port. */
+	CHECK_KR(hell_host_set_init_ports(host, &a, 1), KERN_INVALID_HOST);
+	CHECK_KR(hell_host_set_init_ports(TASK, &a, 1), KERN_INVALID_HOST);
+	CHECK_KR(hell_host_set_init_ports(MACH_PORT_NULL, &a, 1), MACH_SEND_INVALID_DEST);
+	CHECK_KR(hell_host_tasks(host, &tasks, &n), KERN_INVALID_HOST);
+	CHECK_KR(hell_host_tasks(TASK, &tasks, &n), KERN_INVALID_HOST);
+	/* More than TASK_PORT_REGISTER_MAX. */
+	CHECK_KR(hell_host_set_init_ports(priv, five, 5), KERN_INVALID_ARGUMENT);
+	/* The rights a refused call carried are not kept. */
+	CHECK_EQ(testlib_refs(a, MACH_PORT_RIGHT_SEND), 1);
+	CHECK_EQ(port_status(a).mps_srights, 1);
+	/* A port that is not a task. */
+	CHECK_KR(hell_task_pid(host, &pid), KERN_INVALID_ARGUMENT);
+	CHECK_KR(hell_task_pid(priv, &pid), KERN_INVALID_ARGUMENT);
+	CHECK_KR(hell_task_pid(MACH_PORT_NULL, &pid), MACH_SEND_INVALID_DEST);
+	CHECK_KR(mach_port_deallocate(TASK, host), KERN_SUCCESS);
+	CHECK_KR(mach_port_destroy(TASK, a), KERN_SUCCESS);
+}
+
+static void
+test_init_ports(mach_port_t priv)
+{
+	mach_port_t a = testlib_port_with_send(), b = testlib_port_with_send();
+	mach_port_t two[2] = { a, b }, *mine = NULL;
+	mach_msg_type_number_t count = 0;
+	pid_t pid;
+
+	/* Copied: we keep ours, machd holds another (mps_srights says
+	 * whether any send right exists). */
+	CHECK_KR(hell_host_set_init_ports(priv, two, 2), KERN_SUCCESS);
+	CHECK_EQ(testlib_refs(a, MACH_PORT_RIGHT_SEND), 1);
+	CHECK_EQ(testlib_refs(b, MACH_PORT_RIGHT_SEND), 1);
+	CHECK_KR(mach_port_deallocate(TASK, a), KERN_SUCCESS);
+	CHECK_EQ(port_status(a).mps_srights, 1);
+
+	/* A task connecting on its own starts with them. */
+	pid = start("--fresh", "2", -1, -1);
+	expect_int(a, 1000, pid);
+	expect_int(b, 1001, pid);
+	reap(pid);
+	/* Not the registered ports of tasks that exist already (ours). */
+	CHECK_KR(mach_ports_lookup(TASK, &mine, &count), KERN_SUCCESS);
+	CHECK_EQ(count, TASK_PORT_REGISTER_MAX);
+	for (mach_msg_type_number_t i = 0; i < count; i++)
+		CHECK_EQ(mine[i], MACH_PORT_NULL);
+	release_array(mine, count);
+
+	/* A new set replaces the old one: machd's right to a goes. */
+	CHECK_KR(hell_host_set_init_ports(priv, &b, 1), KERN_SUCCESS);
+	CHECK_EQ(port_status(a).mps_srights, 0);
+	pid = start("--fresh", "1", -1, -1);
+	expect_int(b, 1000, pid);
+	reap(pid);
+	CHECK_EQ(queued(a), 0);
+
+	/* None. */
+	CHECK_KR(mach_port_deallocate(TASK, b), KERN_SUCCESS);
+	CHECK_EQ(port_status(b).mps_srights, 1);
+	CHECK_KR(hell_host_set_init_ports(priv, NULL, 0), KERN_SUCCESS);
+	CHECK_EQ(port_status(b).mps_srights, 0);
+	pid = start("--fresh", "0", -1, -1);
+	reap(pid);
+
+	/* Kept by machd with no other sender: a new task still reaches the
+	 * port. */
+	CHECK_KR(mach_port_insert_right(TASK, a, a, MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	CHECK_KR(hell_host_set_init_ports(priv, &a, 1), KERN_SUCCESS);
+	CHECK_KR(mach_port_deallocate(TASK, a), KERN_SUCCESS);
+	pid = start("--fresh", "1", -1, -1);
+	expect_int(a, 1000, pid);
+	reap(pid);
+	/* Left set: machd drops it when it ends (its leak check). */
+	CHECK_KR(mach_port_destroy(TASK, a), KERN_SUCCESS);
+	CHECK_KR(mach_port_destroy(TASK, b), KERN_SUCCESS);
+}
+
+/* hell_host_tasks lists us and a task that waits; not that one once it
+ * has ended. */
+static void
+test_tasks(mach_port_t priv)
+{
+	int to_child[2], from_child[2];
+	mach_port_t *tasks = NULL, child_task = MACH_PORT_NULL;
+	mach_msg_type_number_t n = 0;
+	bool self_seen = false;
+	char c;
+	int pid = -1;
+	pid_t child;
+
+	CHECK_EQ(pipe2(to_child, O_CLOEXEC), 0);
+	CHECK_EQ(pipe2(from_child, O_CLOEXEC), 0);
+	child = start("--stay", NULL, to_child[0], from_child[1]);
+	close(to_child[0]);
+	close(from_child[1]);
+	CHECK_EQ(read(from_child[0], &c, 1), 1);	/* it is a task now */
+
+	CHECK_KR(hell_task_pid(TASK, &pid), KERN_SUCCESS);
+	CHECK_EQ(pid, getpid());
+	CHECK_KR(hell_host_tasks(priv, &tasks, &n), KERN_SUCCESS);
+	CHECK(n >= 2);
+	for (mach_msg_type_number_t i = 0; i < n; i++) {
+		CHECK_EQ(testlib_type(tasks[i]), MACH_PORT_TYPE_SEND);
+		CHECK_KR(hell_task_pid(tasks[i], &pid), KERN_SUCCESS);
+		if (pid == getpid()) {
+			/* Our own task port: the name we know it by. */
+			CHECK_EQ(tasks[i], TASK);
+			self_seen = true;
+		} else if (pid == child) {
+			child_task = tasks[i];
+			CHECK_KR(mach_port_mod_refs(TASK, child_task, MACH_PORT_RIGHT_SEND, 1),
+				 KERN_SUCCESS);
+		}
+	}
+	CHECK(self_seen);
+	CHECK(MACH_PORT_VALID(child_task));
+	release_array(tasks, n);
+
+	/* The task dies with its process: its port becomes a dead name, and
+	 * the list no longer has it. */
+	close(to_child[1]);
+	while (read(from_child[0], &c, 1) > 0)
+		;	/* its summary line, then the end */
+	close(from_child[0]);
+	reap(child);
+	for (int tries = 0; tries < 300 && testlib_type(child_task) != MACH_PORT_TYPE_DEAD_NAME; tries++)
+		usleep(10000);
+	CHECK_EQ(testlib_type(child_task), MACH_PORT_TYPE_DEAD_NAME);
+	CHECK_KR(hell_task_pid(child_task, &pid), MACH_SEND_INVALID_DEST);
+	CHECK_KR(mach_port_mod_refs(TASK, child_task, MACH_PORT_RIGHT_DEAD_NAME, -1), KERN_SUCCESS);
+	CHECK_KR(hell_host_tasks(priv, &tasks, &n), KERN_SUCCESS);
+	for (mach_msg_type_number_t i = 0; i < n; i++) {
+		CHECK_KR(hell_task_pid(tasks[i], &pid), KERN_SUCCESS);
+		CHECK(pid != child);
+	}
+	release_array(tasks, n);
+}
+
+int
+main(int argc, char **argv)
+{
+	mach_port_t priv = MACH_PORT_NULL;
+
+	if (argc > 2 && strcmp(argv[1], "--fresh") == 0)
+		return fresh(atoi(argv[2]));
+	if (argc > 1 && strcmp(argv[1], "--stay") == 0)
+		return stay();
+
+	CHECK_KR(task_get_bootstrap_port(TASK, &priv), KERN_SUCCESS);
+	CHECK(MACH_PORT_VALID(priv));
+	test_errors(priv);
+	test_init_ports(priv);
+	test_tasks(priv);
+	CHECK_KR(mach_port_deallocate(TASK, priv), KERN_SUCCESS);
+	return TEST_DONE();
+}
