@@ -5,6 +5,7 @@
 #include <string.h>
 
 static __thread mach_port_t reply_port;
+static __thread bool thread_exiting;	/* in __hell_mig_thread_exit */
 
 mach_port_t
 mig_get_reply_port(void)
@@ -22,7 +23,7 @@ mig_dealloc_reply_port(mach_port_t port)
 	/* After a failed RPC a late reply may still come to the old port:
 	 * destroy it, and make a fresh one next time. */
 	reply_port = MACH_PORT_NULL;
-	if (old != MACH_PORT_NULL)
+	if (old != MACH_PORT_NULL && !thread_exiting)
 		mach_port_mod_refs(mach_task_self(), old, MACH_PORT_RIGHT_RECEIVE, -1);
 }
 
@@ -39,7 +40,15 @@ mig_init(void *first)
 void
 __hell_mig_thread_exit(void)
 {
-	mig_dealloc_reply_port(MACH_PORT_NULL);
+	/* Destroying the reply port is itself an RPC, which needs a reply
+	 * port: let it use this one.  Its death ends that RPC's wait, and the
+	 * stub's own mig_dealloc_reply_port must not make a new one (it would
+	 * outlive the thread). */
+	if (reply_port == MACH_PORT_NULL)
+		return;
+	thread_exiting = true;
+	mach_port_mod_refs(mach_task_self(), reply_port, MACH_PORT_RIGHT_RECEIVE, -1);
+	reply_port = MACH_PORT_NULL;
 }
 
 void
