@@ -62,7 +62,7 @@ static int pt_max_meeting;
 static bool pt_released;
 static int pt_cleaned;			/* pt_clean calls */
 
-static void
+static __attribute__((unused)) void
 pt_clean(void *port)
 {
 	pthread_mutex_lock(&pt_lock);
@@ -76,7 +76,7 @@ static const mach_msg_type_t pt_int_type = {
 	.msgt_inline = TRUE,
 };
 
-static struct timespec
+static __attribute__((unused)) struct timespec
 pt_deadline(int ms)
 {
 	struct timespec ts;
@@ -91,7 +91,7 @@ pt_deadline(int ms)
 	return ts;
 }
 
-static void
+static __attribute__((unused)) void
 pt_enter(void)
 {
 	pthread_mutex_lock(&pt_lock);
@@ -100,7 +100,7 @@ pt_enter(void)
 	pthread_mutex_unlock(&pt_lock);
 }
 
-static void
+static __attribute__((unused)) void
 pt_leave(void)
 {
 	pthread_mutex_lock(&pt_lock);
@@ -109,7 +109,7 @@ pt_leave(void)
 	pthread_mutex_unlock(&pt_lock);
 }
 
-static kern_return_t
+static __attribute__((unused)) kern_return_t
 pt_do_wait(void)
 {
 	struct timespec end = pt_deadline(PT_CALL_TIMEOUT_MS);
@@ -130,7 +130,7 @@ pt_do_wait(void)
 	return ret;
 }
 
-static kern_return_t
+static __attribute__((unused)) kern_return_t
 pt_do_block(struct pt_obj *obj, mach_port_t watch)
 {
 	mach_port_t quiet;
@@ -164,7 +164,7 @@ pt_do_block(struct pt_obj *obj, mach_port_t watch)
 	return ret;
 }
 
-static kern_return_t
+static __attribute__((unused)) kern_return_t
 pt_do_meet(int want, int *seen)
 {
 	struct timespec end = pt_deadline(10000);
@@ -184,7 +184,7 @@ pt_do_meet(int want, int *seen)
 }
 
 /* The demuxer a manager runs: libports' own servers, then ours. */
-static int
+static __attribute__((unused)) int
 pt_demuxer(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	struct pt_req *req = (struct pt_req *) in;
@@ -244,7 +244,7 @@ pt_demuxer(mach_msg_header_t *in, mach_msg_header_t *out)
 
 /* One RPC: ID with V (and WATCH as a made send right, if valid) to SERVER.
  * Returns the RetCode, or the mach_msg error; *OUT gets the value. */
-static kern_return_t
+static __attribute__((unused)) kern_return_t
 pt_call(mach_port_t server, mach_msg_id_t id, int v, mach_port_t watch, int *out)
 {
 	union { struct pt_req req; struct pt_rep rep; } m;
@@ -282,7 +282,7 @@ pt_call(mach_port_t server, mach_msg_id_t id, int v, mach_port_t watch, int *out
 
 /* Wait until at least N handlers are inside PT_WAIT / PT_BLOCK (false
  * after 10 s). */
-static bool
+static __attribute__((unused)) bool
 pt_wait_inside(int n)
 {
 	struct timespec end = pt_deadline(10000);
@@ -296,7 +296,7 @@ pt_wait_inside(int n)
 }
 
 /* Wait until pt_cleaned reaches N (false after 10 s). */
-static bool
+static __attribute__((unused)) bool
 pt_wait_cleaned(int n)
 {
 	struct timespec end = pt_deadline(10000);
@@ -310,7 +310,7 @@ pt_wait_cleaned(int n)
 }
 
 /* A new object of pt_class in BUCKET with BASE, and a send right to it. */
-static struct pt_obj *
+static __attribute__((unused)) struct pt_obj *
 pt_new(struct port_bucket *bucket, int base, mach_port_t *send)
 {
 	struct pt_obj *obj = NULL;

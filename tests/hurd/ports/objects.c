@@ -1,0 +1,473 @@
+/* libports' objects, in one task:
+ *   - creating ports; lookups by name and by payload, restricted to a
+ *     bucket or class; the payload really travels in messages;
+ *   - hard and weak references: the clean routine runs once, when both
+ *     are gone; dropweak is asked when only weak ones remain;
+ *   - ports_get_send_right and the no-senders notification ending a port
+ *     (served by a one-thread manager); an early notification (a send
+ *     right made after it was asked for) does not;
+ *   - class and bucket iteration (the notify port never shows), also with
+ *     a function that destroys what it visits;
+ *   - ports_count_class blocking creation until ports_enable_class;
+ *   - destroying, claiming, transferring and reallocating rights;
+ *     importing a right that already has senders;
+ *   - hurd_thread_cancel: a condition wait and a blocked mach_msg end,
+ *     hurd_check_cancel reports it once, unknown threads are refused;
+ *   - machd's port and name counts back where they were. */
+#include "proto.h"
+
+#include <hell/hell.h>
+#include <unistd.h>
+
+static struct port_bucket *bucket;
+static struct port_class *weak_class;
+static int dropweak_calls;
+static void *weak_holder;	/* a cache holding one weak reference */
+
+static void
+drop_weak(void *port)
+{
+	dropweak_calls++;
+	if (weak_holder == port) {
+		weak_holder = NULL;
+		ports_port_deref_weak(port);
+	}
+}
+
+static void *
+serve(void *arg)
+{
+	ports_manage_port_operations_one_thread(arg, pt_demuxer, 0);
+	return NULL;
+}
+
+static struct references
+refs(void *port)
+{
+	struct references r;
+
+	refcounts_references(&((struct port_info *) port)->refcounts, &r);
+	return r;
+}
+
+static void
+test_lookup(void)
+{
+	struct port_bucket *other = ports_create_bucket();
+	struct port_class *other_class = ports_create_class(NULL, NULL);
+	struct pt_obj *obj = pt_new(bucket, 1, NULL), *found;
+	int cleaned = pt_cleaned;
+
+	CHECK(other && other_class && obj);
+	CHECK_EQ(refs(obj).hard, 1);
+	found = ports_lookup_port(bucket, obj->pi.port_right, pt_class);
+	CHECK(found == obj);
+	CHECK_EQ(refs(obj).hard, 2);
+	ports_port_deref(found);
+	CHECK(ports_lookup_port(NULL, obj->pi.port_right, NULL) == obj);
+	ports_port_deref(obj);
+	CHECK(ports_lookup_port(other, obj->pi.port_right, NULL) == NULL);
+	CHECK(ports_lookup_port(NULL, obj->pi.port_right, other_class) == NULL);
+	CHECK(ports_lookup_port(NULL, MACH_PORT_NULL, NULL) == NULL);
+	CHECK(ports_lookup_port(NULL, 0x7fffff00, NULL) == NULL);
+
+	CHECK(ports_lookup_payload(bucket, (uintptr_t) obj, pt_class) == obj);
+	ports_port_deref(obj);
+	CHECK(ports_lookup_payload(other, (uintptr_t) obj, NULL) == NULL);
+	CHECK(ports_lookup_payload(NULL, (uintptr_t) obj, other_class) == NULL);
+	CHECK(ports_lookup_payload(NULL, 0, NULL) == NULL);
+	CHECK_EQ(ports_payload_get_name((uintptr_t) obj), obj->pi.port_right);
+	CHECK_EQ(ports_payload_get_name(0), MACH_PORT_NULL);
+	CHECK_EQ(refs(obj).hard, 1);
+
+	/* A message to the port carries the object as payload. */
+	{
+		struct pt_obj *quiet;
+		mach_port_t send;
+		union { mach_msg_header_t h; char buf[128]; } m;
+
+		CHECK_KR(ports_create_port_noinstall(pt_class, bucket, sizeof *quiet, &quiet), 0);
+		send = ports_get_send_right(quiet);
+		CHECK(MACH_PORT_VALID(send));
+		CHECK_KR(testlib_send_right(send, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND, 77, 0),
+			 MACH_MSG_SUCCESS);
+		CHECK_KR(mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof m,
+				  quiet->pi.port_right, 1000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+		CHECK_EQ(MACH_MSGH_BITS_LOCAL(m.h.msgh_bits), MACH_MSG_TYPE_PROTECTED_PAYLOAD);
+		CHECK(m.h.msgh_protected_payload == (uintptr_t) quiet);
+		CHECK_EQ(m.h.msgh_id, 77);
+		mach_msg_destroy(&m.h);
+		/* Now into the bucket's port set, as the caller of _noinstall
+		 * does once the object is complete. */
+		CHECK_KR(mach_port_move_member(mach_task_self(), quiet->pi.port_right,
+					       bucket->portset), KERN_SUCCESS);
+		CHECK_KR(pt_call(send, PT_ADD, 1, MACH_PORT_NULL, NULL), 0);
+		ports_port_deref(quiet);
+		CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+		CHECK(pt_wait_cleaned(cleaned + 1));	/* by no-senders */
+	}
+
+	ports_port_deref(obj);
+	CHECK(pt_wait_cleaned(cleaned + 2));
+	CHECK(ports_count_bucket(other) == 1);	/* its notify port */
+	ports_enable_bucket(other);
+}
+
+static void
+test_weak(void)
+{
+	struct pt_obj *obj;
+	int cleaned = pt_cleaned;
+
+	CHECK_KR(ports_create_port(weak_class, bucket, sizeof *obj, &obj), 0);
+	ports_port_ref_weak(obj);
+	weak_holder = obj;
+	ports_port_ref(obj);
+	ports_port_deref(obj);		/* a hard one is left: no dropweak */
+	CHECK_EQ(dropweak_calls, 0);
+	CHECK_EQ(refs(obj).weak, 1);
+	ports_port_deref(obj);		/* only the weak one left: dropweak */
+	CHECK_EQ(dropweak_calls, 1);
+	CHECK(weak_holder == NULL);
+	CHECK(pt_wait_cleaned(cleaned + 1));
+	CHECK_EQ(pt_cleaned, cleaned + 1);
+}
+
+static void
+test_no_senders(void)
+{
+	struct pt_obj *obj = pt_new(bucket, 0, NULL);
+	mach_port_t right, send;
+	int cleaned = pt_cleaned;
+
+	CHECK(obj != NULL);
+	send = ports_get_send_right(obj);
+	CHECK(obj->pi.flags & PORT_HAS_SENDRIGHTS);
+	CHECK_EQ(refs(obj).hard, 2);	/* ours and the senders' */
+	/* A second send right counted, not yet made: an early no-senders
+	 * notification must not end the port. */
+	right = ports_get_right(obj);
+	CHECK_EQ(right, send);
+	CHECK_EQ(obj->pi.mscount, 2);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+	usleep(100000);
+	CHECK(obj->pi.flags & PORT_HAS_SENDRIGHTS);
+	CHECK_KR(mach_port_insert_right(mach_task_self(), right, right, MACH_MSG_TYPE_MAKE_SEND),
+		 KERN_SUCCESS);
+	ports_port_deref(obj);
+	CHECK_EQ(pt_cleaned, cleaned);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), right), KERN_SUCCESS);
+	CHECK(pt_wait_cleaned(cleaned + 1));
+}
+
+static int visited;
+
+static error_t
+count_one(void *port)
+{
+	visited++;
+	return 0;
+}
+
+static error_t
+destroy_one(void *port)
+{
+	visited++;
+	return ports_destroy_right(port);
+}
+
+static error_t
+stop_at_two(void *port)
+{
+	return ++visited == 2 ? EIO : 0;
+}
+
+static void
+test_iterate(void)
+{
+	struct port_bucket *b = ports_create_bucket();
+	struct pt_obj *objs[5];
+	int cleaned = pt_cleaned;
+
+	CHECK(b != NULL);
+	for (int i = 0; i < 5; i++) {
+		objs[i] = pt_new(b, i, NULL);
+		CHECK(objs[i] != NULL);
+	}
+	visited = 0;
+	CHECK_EQ(ports_bucket_iterate(b, count_one), 0);
+	CHECK_EQ(visited, 5);		/* not the notify port */
+	visited = 0;
+	CHECK_EQ(ports_bucket_iterate(b, stop_at_two), EIO);
+	CHECK_EQ(visited, 2);
+	CHECK_EQ(ports_count_bucket(b), 6);	/* the notify port counts */
+	ports_enable_bucket(b);
+	CHECK(ports_count_class(pt_class) >= 5);
+	ports_enable_class(pt_class);
+	for (int i = 0; i < 5; i++)
+		ports_port_deref(objs[i]);
+	CHECK(pt_wait_cleaned(cleaned + 5));
+
+	/* Iterating over a class, destroying as it goes. */
+	for (int i = 0; i < 5; i++) {
+		objs[i] = pt_new(b, i, NULL);
+		CHECK(objs[i] != NULL);
+		ports_get_right(objs[i]);	/* so that destroying drops a reference */
+	}
+	for (int i = 0; i < 5; i++)
+		ports_port_deref(objs[i]);
+	visited = 0;
+	CHECK_EQ(ports_class_iterate(pt_class, destroy_one), 0);
+	CHECK_EQ(visited, 5);
+	CHECK(pt_wait_cleaned(cleaned + 10));
+	CHECK_EQ(ports_count_bucket(b), 1);
+	ports_enable_bucket(b);
+}
+
+static void *
+create_blocked(void *arg)
+{
+	struct pt_obj **out = arg;
+
+	CHECK_KR(ports_create_port(pt_class, bucket, sizeof **out, out), 0);
+	return NULL;
+}
+
+static void
+test_count_blocks(void)
+{
+	struct pt_obj *obj = NULL;
+	pthread_t t;
+	int cleaned = pt_cleaned;
+
+	ports_count_class(pt_class);
+	CHECK(pthread_create(&t, NULL, create_blocked, &obj) == 0);
+	usleep(100000);
+	CHECK(__atomic_load_n(&obj, __ATOMIC_ACQUIRE) == NULL);	/* still waiting */
+	ports_enable_class(pt_class);
+	pthread_join(t, NULL);
+	CHECK(obj != NULL);
+	ports_port_deref(obj);
+	CHECK(pt_wait_cleaned(cleaned + 1));
+}
+
+static void
+test_rights(void)
+{
+	struct pt_obj *a = pt_new(bucket, 0, NULL), *b = pt_new(bucket, 0, NULL), *c;
+	mach_port_t send_a, name_a, claimed, old, fresh;
+	int cleaned = pt_cleaned;
+
+	CHECK(a && b);
+	/* Destroy: the right goes, the object stays until its references go. */
+	send_a = ports_get_send_right(a);
+	name_a = a->pi.port_right;
+	CHECK_EQ(ports_destroy_right(a), 0);
+	CHECK_EQ(a->pi.port_right, MACH_PORT_NULL);
+	CHECK(!(a->pi.flags & PORT_HAS_SENDRIGHTS));
+	CHECK(ports_lookup_port(NULL, name_a, NULL) == NULL);
+	CHECK(ports_lookup_payload(NULL, (uintptr_t) a, NULL) == NULL);
+	CHECK_EQ(ports_get_right(a), MACH_PORT_NULL);
+	CHECK_EQ(testlib_type(send_a), MACH_PORT_TYPE_DEAD_NAME);
+	CHECK_EQ(ports_destroy_right(a), 0);	/* twice is harmless */
+	CHECK_KR(mach_port_deallocate(mach_task_self(), send_a), KERN_SUCCESS);
+	CHECK_EQ(pt_cleaned, cleaned);
+	ports_port_deref(a);
+	CHECK(pt_wait_cleaned(cleaned + 1));
+
+	/* Claim: the right leaves the library, alive. */
+	ports_get_right(b);
+	claimed = ports_claim_right(b);
+	CHECK(MACH_PORT_VALID(claimed));
+	CHECK_EQ(testlib_type(claimed) & MACH_PORT_TYPE_RECEIVE, MACH_PORT_TYPE_RECEIVE);
+	CHECK(ports_lookup_port(NULL, claimed, NULL) == NULL);
+	CHECK_EQ(b->pi.port_right, MACH_PORT_NULL);
+	CHECK_EQ(ports_claim_right(b), MACH_PORT_NULL);
+
+	/* Import it into a new object: it works as any port. */
+	CHECK_KR(ports_import_port(pt_class, bucket, claimed, sizeof *c, &c), 0);
+	c->base = 30;
+	CHECK(ports_lookup_port(bucket, claimed, pt_class) == c);
+	ports_port_deref(c);
+	ports_port_deref(b);
+
+	/* Transfer C's right to a new object D. */
+	{
+		struct pt_obj *d = pt_new(bucket, 40, NULL);
+		mach_port_t d_old, send;
+		int out = 0;
+
+		CHECK(d != NULL);
+		d_old = d->pi.port_right;
+		send = ports_get_send_right(c);
+		CHECK_EQ(ports_transfer_right(d, c), 0);
+		CHECK_EQ(c->pi.port_right, MACH_PORT_NULL);
+		CHECK_EQ(d->pi.port_right, claimed);
+		CHECK(d->pi.flags & PORT_HAS_SENDRIGHTS);
+		CHECK(ports_lookup_port(NULL, d_old, NULL) == NULL);
+		CHECK(ports_lookup_port(NULL, claimed, NULL) == d);
+		ports_port_deref(d);
+		CHECK_KR(pt_call(send, PT_ADD, 2, MACH_PORT_NULL, &out), 0);
+		CHECK_EQ(out, 42);	/* D answers on C's old right */
+		ports_port_deref(c);
+		CHECK(pt_wait_cleaned(cleaned + 3));	/* B and C */
+
+		/* Reallocate: senders of the old right see it dead. */
+		old = d->pi.port_right;
+		ports_reallocate_port(d);
+		fresh = d->pi.port_right;
+		CHECK(MACH_PORT_VALID(fresh) && fresh != old);
+		CHECK(!(d->pi.flags & PORT_HAS_SENDRIGHTS));
+		CHECK_EQ(testlib_type(send), MACH_PORT_TYPE_DEAD_NAME);
+		CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+		CHECK(ports_lookup_port(NULL, fresh, NULL) == d);
+		ports_port_deref(d);
+		send = ports_get_send_right(d);
+		CHECK_KR(pt_call(send, PT_ADD, 3, MACH_PORT_NULL, &out), 0);
+		CHECK_EQ(out, 43);
+
+		/* Reallocate from an external right that already has senders. */
+		{
+			mach_port_t ext = testlib_port_with_send();
+
+			ports_reallocate_from_external(d, ext);
+			CHECK_EQ(d->pi.port_right, ext);
+			CHECK(d->pi.flags & PORT_HAS_SENDRIGHTS);
+			CHECK_EQ(testlib_type(send), MACH_PORT_TYPE_DEAD_NAME);
+			CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+			CHECK_KR(pt_call(ext, PT_ADD, 4, MACH_PORT_NULL, &out), 0);
+			CHECK_EQ(out, 44);
+			ports_port_deref(d);
+			CHECK_EQ(pt_cleaned, cleaned + 3);
+			/* Its last send right goes: no-senders ends D. */
+			CHECK_KR(mach_port_deallocate(mach_task_self(), ext), KERN_SUCCESS);
+			CHECK(pt_wait_cleaned(cleaned + 4));
+		}
+	}
+}
+
+/* A thread waiting to be cancelled: on a condition or in mach_msg. */
+struct victim {
+	pthread_t thread;
+	bool in_msg;
+	thread_t self;
+	bool ready;
+	int result;
+	int checked_after;
+};
+
+static pthread_mutex_t v_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t v_cond = PTHREAD_COND_INITIALIZER;
+
+static void *
+victim_main(void *arg)
+{
+	struct victim *v = arg;
+	struct timespec end = pt_deadline(10000);
+
+	/* hurd_thread_cancel finds a thread by the port ports_begin_rpc
+	 * records; ports_self_interrupted makes the thread known. */
+	(void) ports_self_interrupted();
+	v->self = mach_thread_self();
+	pthread_mutex_lock(&v_lock);
+	v->ready = true;
+	pthread_cond_broadcast(&v_cond);
+	if (!v->in_msg) {
+		v->result = pthread_hurd_cond_timedwait_np(&v_cond, &v_lock, &end);
+		while (v->result == 0)	/* woken by someone else */
+			v->result = pthread_hurd_cond_timedwait_np(&v_cond, &v_lock, &end);
+		pthread_mutex_unlock(&v_lock);
+	} else {
+		mach_port_t quiet = testlib_port();
+		union { mach_msg_header_t h; char buf[64]; } m;
+
+		pthread_mutex_unlock(&v_lock);
+		v->result = mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_INTERRUPT | MACH_RCV_TIMEOUT, 0,
+				     sizeof m, quiet, 10000, MACH_PORT_NULL);
+		while (v->result == MACH_RCV_INTERRUPTED && !hurd_check_cancel())
+			v->result = mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_INTERRUPT |
+					     MACH_RCV_TIMEOUT, 0, sizeof m, quiet, 10000,
+					     MACH_PORT_NULL);
+		mach_port_mod_refs(mach_task_self(), quiet, MACH_PORT_RIGHT_RECEIVE, -1);
+	}
+	v->checked_after = hurd_check_cancel();	/* the flag was consumed */
+	mach_port_deallocate(mach_task_self(), v->self);
+	return NULL;
+}
+
+static void
+test_cancel(void)
+{
+	for (int round = 0; round < 10; round++) {
+		struct victim v = { .in_msg = round % 2 };
+
+		CHECK(pthread_create(&v.thread, NULL, victim_main, &v) == 0);
+		pthread_mutex_lock(&v_lock);
+		while (!v.ready)
+			pthread_cond_wait(&v_cond, &v_lock);
+		pthread_mutex_unlock(&v_lock);
+		CHECK_KR(hurd_thread_cancel(v.self), 0);
+		pthread_join(v.thread, NULL);
+		if (v.in_msg)
+			CHECK_KR(v.result, MACH_RCV_INTERRUPTED);
+		else
+			CHECK_EQ(v.result, EINTR);
+		CHECK_EQ(v.checked_after, 0);
+	}
+	CHECK_EQ(hurd_thread_cancel(MACH_PORT_NULL), ESRCH);
+	CHECK_EQ(hurd_thread_cancel(0x7fffff00), ESRCH);
+	/* A thread cancelling itself only sets its flag. */
+	(void) ports_self_interrupted();
+	{
+		thread_t self = mach_thread_self();
+
+		CHECK_EQ(hurd_thread_cancel(self), 0);
+		CHECK_EQ(hurd_check_cancel(), 1);
+		CHECK_EQ(hurd_check_cancel(), 0);
+		mach_port_deallocate(mach_task_self(), self);
+	}
+}
+
+int
+main(void)
+{
+	struct hell_machd_stats before, after;
+	pthread_t server;
+
+	(void) mig_get_reply_port();
+	(void) ports_self_interrupted();
+	pt_class = ports_create_class(pt_clean, NULL);
+	weak_class = ports_create_class(pt_clean, drop_weak);
+	bucket = ports_create_bucket();
+	CHECK(pt_class && weak_class && bucket);
+	CHECK(pthread_create(&server, NULL, serve, bucket) == 0);
+	pthread_detach(server);
+	{
+		/* The server thread's own reply port and thread port, up front. */
+		struct pt_obj *warm = pt_new(bucket, 0, NULL);
+		mach_port_t send = ports_get_send_right(warm);
+
+		CHECK_KR(pt_call(send, PT_ADD, 0, MACH_PORT_NULL, NULL), 0);
+		ports_port_deref(warm);
+		mach_port_deallocate(mach_task_self(), send);
+		CHECK(pt_wait_cleaned(1));
+	}
+	CHECK_KR(hell_machd_stats(&before), KERN_SUCCESS);
+
+	test_lookup();
+	test_weak();
+	test_no_senders();
+	test_iterate();
+	test_count_blocks();
+	test_rights();
+	test_cancel();
+
+	CHECK_KR(hell_machd_stats(&after), KERN_SUCCESS);
+	/* Two buckets made on the way stay (a bucket lives as long as the
+	 * task): a port set and a notify port each. */
+	CHECK_EQ(after.ports, before.ports + 2);
+	CHECK_EQ(after.port_sets, before.port_sets + 2);
+	CHECK_EQ(after.entries, before.entries + 4);
+	CHECK_EQ(after.messages, before.messages);
+	return TEST_DONE();
+}
