@@ -218,6 +218,11 @@ error_t hurd_init (void);
  * run".  */
 const char *hurd_init_error (void);
 
+/* A message for ERR, for the user: the reason from hurd_init_error for
+ * ENOTCONN when libhurd found no environment, strerror for an errno
+ * value, mach_error_string for a Mach or MIG code.  */
+const char *hurd_strerror (error_t err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,8 +2,10 @@
 
 #include <hurd.h>
 #include <hurd/io.h>
+#include <mach/mach_error.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hurd_private.h"
 
@@ -30,6 +32,16 @@ __hurd_fail(error_t err)
 		return 0;
 	errno = _hurd_error(err);
 	return -1;
+}
+
+const char *
+hurd_strerror(error_t err)
+{
+	if (err == ENOTCONN && hurd_init_error())
+		return hurd_init_error();
+	if (err > 0 && err < 4096)
+		return strerror(err);
+	return mach_error_string(err);
 }
 
 int

@@ -22,6 +22,7 @@
 #include <hurd/exec_startup.h>
 #include <hurd/process.h>
 #include <mach/mach_error.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,11 +51,15 @@ static error_t init_error;		/* its result; set before init_done */
 static char init_message[256];		/* why, when init_error != 0 */
 static atomic_int proc_stale;		/* fork child: PROC holds the parent's */
 
-static void
-set_failure(error_t err, const char *fmt, const char *detail)
+static void __attribute__((format(printf, 2, 3)))
+set_failure(error_t err, const char *fmt, ...)
 {
+	va_list ap;
+
 	init_error = err;
-	snprintf(init_message, sizeof init_message, fmt, detail);
+	va_start(ap, fmt);
+	vsnprintf(init_message, sizeof init_message, fmt, ap);
+	va_end(ap);
 }
 
 /* _hurd_port_set without _hurd_cell_prepare, which would wait for
@@ -160,8 +165,7 @@ initialise(void)
 		return;
 	}
 	if (!MACH_PORT_VALID(startup)) {
-		set_failure(ENOTCONN, "%snot inside a HELL environment: use hell up, then hell run",
-			    "");
+		set_failure(ENOTCONN, "not inside a HELL environment: use hell up, then hell run");
 		return;
 	}
 	err = exec_startup_get_info(startup, &entry, &phdr, &phdr_size, &stack_base, &stack_size,
@@ -170,13 +174,13 @@ initialise(void)
 				    &intarray, &intarray_len);
 	mach_port_deallocate(mach_task_self(), startup);
 	if (err == MACH_SEND_INVALID_DEST || err == MIG_SERVER_DIED) {
-		set_failure(ENOTCONN, "%sthe environment's exec startup port is dead "
-			    "(has the environment stopped? see hell status)", "");
+		set_failure(ENOTCONN, "the environment's exec startup port is dead "
+			    "(has the environment stopped? see hell status)");
 		return;
 	}
 	if (err) {
 		set_failure(err, "libhurd: exec_startup_get_info on the exec startup port failed: %s",
-			    err > 0 && err < 0x1000 ? strerror(err) : mach_error_string(err));
+			    hurd_strerror(err));
 		return;
 	}
 

@@ -6,22 +6,26 @@
 
 #include <mach/mach_error.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fs_S.h"
 #include "io_S.h"
 #include "auth_S.h"
 #include "process_S.h"
 #include "exec_startup_S.h"
+#include "fsys_S.h"
 
 extern boolean_t fs_server(mach_msg_header_t *, mach_msg_header_t *);
 extern boolean_t io_server(mach_msg_header_t *, mach_msg_header_t *);
 extern boolean_t auth_server(mach_msg_header_t *, mach_msg_header_t *);
 extern boolean_t process_server(mach_msg_header_t *, mach_msg_header_t *);
 extern boolean_t exec_startup_server(mach_msg_header_t *, mach_msg_header_t *);
+extern boolean_t fsys_server(mach_msg_header_t *, mach_msg_header_t *);
 
 #define MAX_NODES 64
 
@@ -52,7 +56,7 @@ static boolean_t
 demux(mach_msg_header_t *in, mach_msg_header_t *out)
 {
 	return fs_server(in, out) || io_server(in, out) || auth_server(in, out) ||
-	       process_server(in, out) || exec_startup_server(in, out);
+	       process_server(in, out) || exec_startup_server(in, out) || fsys_server(in, out);
 }
 
 static void *
@@ -226,7 +230,7 @@ S_file_get_translator(file_t file, data_t *translator, mach_msg_type_number_t *t
 
 	if (!node || !node->passive)
 		return EINVAL;
-	len = strlen(node->passive) + 1;
+	len = node->passive_len ? node->passive_len : strlen(node->passive) + 1;
 	if (len > *translatorCnt)
 		return ENAMETOOLONG;
 	memcpy(*translator, node->passive, len);
@@ -299,6 +303,11 @@ S_proc_task2proc(process_t process, mach_port_t task, mach_port_t *proc,
 	mach_port_deallocate(mach_task_self(), task);
 	if (!node)
 		return EOPNOTSUPP;
+	if (node->ntask2proc == 0) {
+		*proc = node->port;	/* a proc that answers with itself */
+		*procPoly = MACH_MSG_TYPE_MAKE_SEND;
+		return 0;
+	}
 	if (node->task2proc_calls >= node->ntask2proc)
 		return ESRCH;
 	*proc = node->task2proc[node->task2proc_calls++]->port;
@@ -364,5 +373,210 @@ S_exec_startup_get_info(exec_startup_t bootstrap, vm_address_t *user_entry,
 	*portarrayPoly = MACH_MSG_TYPE_MAKE_SEND;
 	memcpy(*intarray, node->ints, (size_t) node->nints * sizeof(int));
 	*intarrayCnt = (mach_msg_type_number_t) node->nints;
+	return 0;
+}
+
+kern_return_t
+S_io_read(io_t io_object, data_t *data, mach_msg_type_number_t *dataCnt, loff_t offset,
+	  vm_size_t amount)
+{
+	struct fake_node *node = find(io_object);
+	size_t len, pos;
+
+	if (!node || !node->contents)
+		return node ? EISDIR : EOPNOTSUPP;
+	len = strlen(node->contents);
+	pos = offset == -1 ? node->read_pos : (size_t) offset;
+	if (pos > len)
+		pos = len;
+	len -= pos;
+	if (len > amount)
+		len = amount;
+	if (len > *dataCnt)
+		len = *dataCnt;
+	memcpy(*data, node->contents + pos, len);
+	*dataCnt = (mach_msg_type_number_t) len;
+	if (offset == -1)
+		node->read_pos = pos + len;
+	return 0;
+}
+
+kern_return_t
+S_dir_readdir(file_t dir, data_t *data, mach_msg_type_number_t *dataCnt, boolean_t *dataDealloc,
+	      int entry, int nentries, vm_size_t bufsiz, int *amount)
+{
+	struct fake_node *node = find(dir);
+	size_t off = 0;
+	int n = 0;
+
+	if (!node)
+		return EOPNOTSUPP;
+	if (!node->nentries)
+		return ENOTDIR;
+	*dataDealloc = FALSE;
+	for (int i = entry; i < node->nentries && (nentries < 0 || n < nentries); i++) {
+		size_t namelen = strlen(node->entries[i]);
+		size_t reclen = (12 + namelen + 1 + 7) & ~(size_t) 7;
+		char *rec = *data + off;
+
+		if (off + reclen > *dataCnt)
+			break;
+		memset(rec, 0, reclen);
+		uint64_t ino = (uint64_t) i + 2;
+		uint16_t rl = (uint16_t) reclen;
+		memcpy(rec, &ino, 8);
+		memcpy(rec + 8, &rl, 2);
+		rec[10] = 0;			/* DT_UNKNOWN */
+		rec[11] = (char) namelen;
+		memcpy(rec + 12, node->entries[i], namelen);
+		off += reclen;
+		n++;
+	}
+	*dataCnt = (mach_msg_type_number_t) off;
+	*amount = n;
+	return 0;
+}
+
+kern_return_t
+S_file_get_fs_options(file_t file, data_t *options, mach_msg_type_number_t *optionsCnt)
+{
+	struct fake_node *node = find(file);
+
+	if (!node || !node->fs_options)
+		return EOPNOTSUPP;
+	if (node->fs_options_len > *optionsCnt)
+		return ENOMEM;
+	memcpy(*options, node->fs_options, node->fs_options_len);
+	*optionsCnt = (mach_msg_type_number_t) node->fs_options_len;
+	return 0;
+}
+
+kern_return_t
+S_file_getcontrol(file_t file, mach_port_t *control, mach_msg_type_name_t *controlPoly)
+{
+	struct fake_node *node = find(file);
+
+	if (!node || !node->control)
+		return EPERM;
+	*control = node->control->port;
+	*controlPoly = MACH_MSG_TYPE_MAKE_SEND;
+	return 0;
+}
+
+kern_return_t
+S_fsys_set_options(fsys_t fsys, const_data_t options, mach_msg_type_number_t optionsCnt,
+		   int do_children)
+{
+	struct fake_node *node = find(fsys);
+
+	if (!node)
+		return EOPNOTSUPP;
+	if (optionsCnt > sizeof node->set_options)
+		return E2BIG;
+	memcpy(node->set_options, options, optionsCnt);
+	node->set_options_len = optionsCnt;
+	return 0;
+}
+
+kern_return_t
+S_file_set_translator(file_t file, int passive_flags, int active_flags, int oldtrans_flags,
+		      const_data_t passive, mach_msg_type_number_t passiveCnt, mach_port_t active)
+{
+	struct fake_node *node = find(file);
+
+	if (MACH_PORT_VALID(active))
+		mach_port_deallocate(mach_task_self(), active);
+	if (!node)
+		return EOPNOTSUPP;
+	if (passiveCnt > sizeof node->set_trans)
+		return E2BIG;
+	memcpy(node->set_trans, passive, passiveCnt);
+	node->set_trans_len = passiveCnt;
+	node->set_trans_flags[0] = passive_flags;
+	node->set_trans_flags[1] = active_flags;
+	node->set_trans_flags[2] = oldtrans_flags;
+	node->set_trans_calls++;
+	return 0;
+}
+
+kern_return_t
+S_proc_getallpids(process_t process, pidarray_t *pidarray, mach_msg_type_number_t *pidarrayCnt)
+{
+	struct fake_node *node = find(process);
+
+	if (!node)
+		return EOPNOTSUPP;
+	if ((int) *pidarrayCnt < node->npids)
+		return ENOMEM;
+	memcpy(*pidarray, node->pids, (size_t) node->npids * sizeof(pid_t));
+	*pidarrayCnt = (mach_msg_type_number_t) node->npids;
+	return 0;
+}
+
+static int
+known_pid(struct fake_node *node, pid_t pid)
+{
+	for (int i = 0; i < node->npids; i++)
+		if (node->pids[i] == pid)
+			return 1;
+	return 0;
+}
+
+kern_return_t
+S_proc_getprocinfo(process_t process, pid_t which, int *flags, procinfo_t *procinfo,
+		   mach_msg_type_number_t *procinfoCnt, data_t *threadwaits,
+		   mach_msg_type_number_t *threadwaitsCnt)
+{
+	struct fake_node *node = find(process);
+	struct procinfo *pi;
+	size_t size = sizeof *pi + sizeof pi->threadinfos[0];
+	mach_msg_type_number_t ints = (mach_msg_type_number_t) ((size + sizeof(int) - 1) /
+								sizeof(int));
+
+	if (!node)
+		return EOPNOTSUPP;
+	if (!known_pid(node, which))
+		return ESRCH;
+	if (*procinfoCnt < ints)
+		return ENOMEM;
+	pi = (struct procinfo *) *procinfo;
+	memset(pi, 0, ints * sizeof(int));
+	pi->owner = getuid();
+	pi->ppid = 1;
+	pi->nthreads = 1;
+	pi->taskinfo.resident_size = 40960;
+	pi->taskinfo.virtual_size = 3 * 1024 * 1024 + 512 * 1024;
+	pi->threadinfos[0].pis_bi.run_state = TH_STATE_WAITING;
+	*procinfoCnt = ints;
+	*threadwaitsCnt = 0;
+	return 0;
+}
+
+kern_return_t
+S_proc_getprocargs(process_t process, pid_t which, data_t *procargs,
+		   mach_msg_type_number_t *procargsCnt)
+{
+	struct fake_node *node = find(process);
+	static const char args[] = "prog\0arg";
+
+	if (!node)
+		return EOPNOTSUPP;
+	if (!known_pid(node, which))
+		return ESRCH;
+	memcpy(*procargs, args, sizeof args);
+	*procargsCnt = sizeof args;
+	return 0;
+}
+
+kern_return_t
+S_proc_pid2task(process_t process, pid_t pid, mach_port_t *task)
+{
+	struct fake_node *node = find(process);
+
+	if (!node)
+		return EOPNOTSUPP;
+	if (pid != node->task_pid)
+		return ESRCH;
+	*task = mach_task_self();
 	return 0;
 }

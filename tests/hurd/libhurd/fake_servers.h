@@ -43,10 +43,36 @@ struct fake_node {
 	/* io_stat's answer, file_get_translator's.  */
 	mode_t st_mode;
 	uid_t st_uid;
-	const char *passive;		/* argz, one string */
+	const char *passive;		/* an argz vector of PASSIVE_LEN bytes */
+	size_t passive_len;		/* 0: strlen (PASSIVE) + 1 */
+	/* io_read: CONTENTS, from the port's own offset READ_POS.  */
+	const char *contents;
+	size_t read_pos;
+	/* dir_readdir: the names, in the Hurd's struct dirent layout.  */
+	const char *entries[16];
+	int nentries;
+	/* file_get_fs_options; file_getcontrol gives CONTROL, whose
+	 * fsys_set_options are recorded in SET_OPTIONS.  */
+	const char *fs_options;		/* argz of FS_OPTIONS_LEN bytes */
+	size_t fs_options_len;
+	struct fake_node *control;
+	char set_options[256];
+	size_t set_options_len;
+	/* file_set_translator: what was asked.  */
+	char set_trans[256];
+	size_t set_trans_len;
+	int set_trans_flags[3];		/* passive, active, goaway */
+	int set_trans_calls;
+	/* proc: the pids proc_getallpids gives; each has one thread and the
+	 * arguments "prog" "arg"; proc_pid2task gives this task for
+	 * TASK_PID.  */
+	pid_t pids[8];
+	int npids;
+	pid_t task_pid;
 	/* auth: what auth_user_authenticate gives (FAKE_TO_NODE) */
 	struct fake_node *reauth_to;
-	/* proc: proc_task2proc gives these in turn; task2pid answers pid */
+	/* proc: proc_task2proc gives these in turn (none: the node itself);
+	 * task2pid answers pid */
 	struct fake_node *task2proc[FAKE_MAX_PORTS];
 	int ntask2proc;
 	pid_t pid;
