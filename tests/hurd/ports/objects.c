@@ -50,14 +50,20 @@ refs(void *port)
 	return r;
 }
 
+/* Classes and buckets live as long as the task (the Hurd has no call to
+ * destroy them): kept here, so that a leak checker sees them in use. */
+static struct port_bucket *other;
+static struct port_class *other_class;
+
 static void
 test_lookup(void)
 {
-	struct port_bucket *other = ports_create_bucket();
-	struct port_class *other_class = ports_create_class(NULL, NULL);
-	struct pt_obj *obj = pt_new(bucket, 1, NULL), *found;
+	struct pt_obj *obj, *found;
 	int cleaned = pt_cleaned;
 
+	other = ports_create_bucket();
+	other_class = ports_create_class(NULL, NULL);
+	obj = pt_new(bucket, 1, NULL);
 	CHECK(other && other_class && obj);
 	CHECK_EQ(refs(obj).hard, 1);
 	found = ports_lookup_port(bucket, obj->pi.port_right, pt_class);
