@@ -189,11 +189,19 @@ take_token(void)
 	pending_token = 0;
 	if (!token && !token_from_env_done) {
 		const char *t = getenv("HELL_TASK_TOKEN");
+		char *end;
+		long owner;
 
 		token_from_env_done = true;
 		if (t) {
-			token = strtoull(t, NULL, 16);
-			/* Grandchildren must not present it again. */
+			/* OWNER-PID:TOKEN.  It is ours only if we are the child
+			 * of the process that got it: a grandchild that
+			 * inherited the environment through a program without
+			 * libmach (a shell) is a process of its own. */
+			owner = strtol(t, &end, 10);
+			if (*end == ':' && owner == (long) getppid())
+				token = strtoull(end + 1, NULL, 16);
+			/* Our children must not present it again. */
 			unsetenv("HELL_TASK_TOKEN");
 		}
 	}

@@ -56,10 +56,18 @@ enum hell_op {
 				   rep val0 = token */
 	HELL_OP_FORK_ABORT,	/* arg0 = token: the fork failed, drop the snapshot */
 	HELL_OP_SPAWN_PREPARE,	/* arg0..arg2 = bootstrap, exception, kernel-port
-				   names (copy-send, or MACH_PORT_NULL); rep val0 =
-				   token, val1 = send right to the new task's port */
-	HELL_OP_SPAWN_BIND,	/* arg0 = token, arg1 = child pid */
+				   names (copy-send, or MACH_PORT_NULL): a new task
+				   as task_create(caller) with those special ports;
+				   rep val0 = token for its process, val1 = send
+				   right to its port */
+	HELL_OP_SPAWN_BIND,	/* arg0 = token, arg1 = pid of the caller's child
+				   started for it: bind the task to it */
 	HELL_OP_STATS,		/* rep carries struct hell_machd_stats as message */
+	HELL_OP_EXEC_PREPARE,	/* arg0 = send right name of a task without a
+				   process (task_create): rep val0 = token for the
+				   process about to be started for it */
+	HELL_OP_EXEC_ABORT,	/* arg0 = token: the process could not be started;
+				   the task stays without one */
 	HELL_OP_MAX
 };
 

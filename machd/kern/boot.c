@@ -92,7 +92,7 @@ boot_start(char *const argv[], const char *socket)
 
 	snprintf(boot_name, sizeof boot_name, "%s", argv[0]);
 	boot_pid = pid;
-	task = task_create();
+	task = task_new(NULL);
 	task->bootstrap = ipc_port_make_send(host_priv_port);
 	task_set_default_registered(task);
 	if (!task_bind(task, pid)) {

@@ -23,6 +23,7 @@
 #include "../util/alloc.h"
 #include "../util/assert.h"
 
+#include <mach/notify.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -272,6 +273,21 @@ rpc_cleanup(void)
 	reply_alloc_count = 0;
 }
 
+/* A no-senders notification that machd asked for on one of its own ports
+ * (as GNU Mach's ipc_kobject_notify): true if it was one.  Whoever may
+ * send to the port can forge one, so the handler checks the state itself
+ * and never trusts the message. */
+static bool
+notify_kernel_object(mach_msg_header_t *msg)
+{
+	struct task *task = kobject_task(msg->msgh_local_port);
+
+	if (!task)
+		return false;
+	task_no_senders(task);
+	return true;
+}
+
 void
 kobject_server(struct ipc_kmsg *req)
 {
@@ -295,6 +311,13 @@ kobject_server(struct ipc_kmsg *req)
 		return;
 	}
 	apply_fixups(req, out);
+
+	if (req->msg->msgh_id == MACH_NOTIFY_NO_SENDERS && notify_kernel_object(req->msg)) {
+		ipc_kmsg_free(req);
+		rpc_cleanup();
+		in_rpc = false;
+		return;
+	}
 
 	memset(rh, 0, sizeof(mig_reply_header_t));
 	if (req->msg->msgh_id > INT32_MAX - 100) {

@@ -1,14 +1,28 @@
 /* Tasks.
  *
- * A task is a Linux process with an IPC space.  States:
- *   UNBOUND  made by HELL_OP_SPAWN_PREPARE or HELL_OP_FORK_PREPARE, holding a
- *            token; no process yet.  Its parent task's death destroys it.
- *   BOUND    tied to a process (pid, pidfd); threads come and go with their
- *            channels.  An exec keeps the task, as on the Hurd.
- *   DEAD     the process exited or was killed, or task_terminate: the space
- *            is destroyed (with all the notifications that follow), the task
- *            port dies, the threads are gone.  Freed at once.
+ * A task is an IPC space with special and registered ports and, once it
+ * has one, a Linux process.  States:
+ *   EMBRYO     no process: made by task_create or hell_task_spawn
+ *              (SPAWN_PREPARE) with its parent's ports.  It holds rights
+ *              like any task; hell_task_exec starts a process for it (a
+ *              token, then SPAWN_BIND or the process's HELLO).  It ends
+ *              on task_terminate, or when the last send right to its port
+ *              outside itself goes (task_watch_senders).
+ *   FORK CHILD no process yet: made by FORK_PREPARE with a token for the
+ *              fork child to present; its parent's death or FORK_ABORT
+ *              ends it.
+ *   BOUND      tied to a process (pid, pidfd); threads come and go with
+ *              their channels.  An exec keeps the task, as on the Hurd.
+ *   DEAD       the process exited or was killed, or task_terminate: the
+ *              space is destroyed (with all the notifications that
+ *              follow), the task port dies, the threads are gone.  Freed
+ *              after the current batch of events.
  * A task is found by pid (task_lookup_pid) or by token.
+ *
+ * The task holds send rights for its special and registered ports, except
+ * for kernel_port while that is the task's own port: the senders of a
+ * task's port are then exactly the holders outside the task, which is what
+ * ends an embryo that nobody can reach.
  */
 #include "task.h"
 #include "thread.h"
@@ -38,7 +52,7 @@ extern void machd_thread_gone(struct thread *thread);
 extern void machd_defer_free(void *p);
 
 struct task *
-task_create(void)
+task_new(struct task *parent)
 {
 	struct task *task = machd_zalloc(sizeof *task);
 
@@ -46,10 +60,61 @@ task_create(void)
 	task->space = ipc_space_create(task);
 	list_init(&task->threads);
 	task->self = kobject_port_alloc(IKOT_TASK, task);
-	task->kernel_port = ipc_port_make_send(task->self);
+	task->kernel_port = task->self;
+	if (parent) {
+		/* GNU Mach's ipc_task_init. */
+		task->bootstrap = ipc_port_copy_send(parent->bootstrap);
+		task->exception = ipc_port_copy_send(parent->exception);
+		for (int i = 0; i < TASK_REGISTERED_MAX; i++)
+			task->registered[i] = ipc_port_copy_send(parent->registered[i]);
+		task->creator = parent;
+	}
 	list_push_back(&task_all, &task->all_link);
 	task_count++;
 	return task;
+}
+
+struct ipc_port *
+task_kernel_port_right(struct task *task)
+{
+	if (task->kernel_port == task->self)
+		return ipc_port_make_send(task->self);
+	return ipc_port_copy_send(task->kernel_port);
+}
+
+void
+task_kernel_port_replace(struct task *task, struct ipc_port *port)
+{
+	if (task->kernel_port != task->self)
+		ipc_port_release_send(task->kernel_port);
+	if (port == task->self) {
+		/* Its own port again: held without a right (see above). */
+		ipc_port_release_send(port);
+	}
+	task->kernel_port = port;
+}
+
+void
+task_watch_senders(struct task *task)
+{
+	struct ipc_port *self = task->self;
+
+	/* A send-once right to the task port itself: the notification comes
+	 * back to machd's kernel server (kobject_server), after the event
+	 * that dropped the last right, never inside it. */
+	if (!self->nsrequest)
+		self->nsrequest = ipc_port_make_sonce(self);
+}
+
+void
+task_no_senders(struct task *task)
+{
+	if (!task_is_embryo(task))
+		return;
+	if (task->self->srights == 0)
+		task_terminate(task);
+	else
+		task_watch_senders(task);	/* a new sender came since */
 }
 
 bool
@@ -63,11 +128,8 @@ task_bind(struct task *task, pid_t pid)
 	task->pidfd = pidfd;
 	linux_proc_comm(pid, task->name, sizeof task->name);
 	hashmap_put(&tasks_by_pid, (uint64_t) pid, task);
-	if (task->token) {
-		hashmap_remove(&tasks_by_token, task->token);
-		task->token = 0;
-	}
-	task->parent = NULL;
+	task_clear_token(task);
+	task->fork_child = false;
 	machd_watch_task(task);
 	return true;
 }
@@ -85,13 +147,23 @@ task_lookup_token(uint64_t token)
 }
 
 void
-task_set_token(struct task *task, struct task *parent)
+task_set_token(struct task *task, struct task *owner)
 {
+	MACHD_ASSERT(task->token == 0 && task->pid == 0);
 	do
 		task->token = linux_random64();
 	while (task->token == 0 || hashmap_get(&tasks_by_token, task->token));
-	task->parent = parent;
+	task->token_owner = owner;
 	hashmap_put(&tasks_by_token, task->token, task);
+}
+
+void
+task_clear_token(struct task *task)
+{
+	if (task->token)
+		hashmap_remove(&tasks_by_token, task->token);
+	task->token = 0;
+	task->token_owner = NULL;
 }
 
 struct task *
@@ -170,20 +242,28 @@ task_terminate(struct task *task)
 		return;
 	task->dead = true;
 
-	/* Children not yet started die with their parent. */
+	/* Fork children not yet started die with their parent; a process
+	 * the task was starting for an embryo can no longer be tied to it;
+	 * and the task is nobody's creator any more. */
 	list_for_each_safe(pos, tmp, &task_all) {
 		struct task *t = list_entry(pos, struct task, all_link);
 
-		if (t->parent == task && t->pid == 0)
+		if (t->creator == task)
+			t->creator = NULL;
+		if (t->token_owner != task)
+			continue;
+		if (t->fork_child)
 			task_terminate(t);
+		else
+			task_clear_token(t);
 	}
 
 	if (task->pid) {
 		hashmap_remove(&tasks_by_pid, (uint64_t) task->pid);
 		machd_unwatch_task(task);
 	}
-	if (task->token)
-		hashmap_remove(&tasks_by_token, task->token);
+	task_clear_token(task);
+	task->creator = NULL;
 
 	while (!list_empty(&task->threads)) {
 		struct thread *t = list_first_entry(&task->threads, struct thread, task_link);
@@ -191,7 +271,7 @@ task_terminate(struct task *task)
 		machd_thread_gone(t);
 	}
 
-	ipc_port_release_send(task->kernel_port);
+	task_kernel_port_replace(task, NULL);
 	ipc_port_release_send(task->bootstrap);
 	ipc_port_release_send(task->exception);
 	for (int i = 0; i < TASK_REGISTERED_MAX; i++)

@@ -1,6 +1,6 @@
-/* The task routines of mach.defs that HELL serves in this version: task_info
- * (basic), special ports, registered ports, task_terminate.  The others
- * (threads and memory of another task) answer MIG_BAD_ID for now. */
+/* The task routines of mach.defs that HELL serves: task_create,
+ * task_terminate, task_info, special ports, registered ports; and
+ * hell_task_pid.  The others answer MIG_BAD_ID for now. */
 #include "task.h"
 #include "kobject.h"
 #include "../ipc/port.h"
@@ -72,11 +72,11 @@ S_task_info(mach_port_t target, int flavor, task_info_t info, mach_msg_type_numb
 	return KERN_SUCCESS;
 }
 
+/* Bootstrap and exception; the kernel port has its own rule (task.h). */
 static struct ipc_port **
 special_slot(struct task *task, int which)
 {
 	switch (which) {
-	case TASK_KERNEL_PORT: return &task->kernel_port;
 	case TASK_EXCEPTION_PORT: return &task->exception;
 	case TASK_BOOTSTRAP_PORT: return &task->bootstrap;
 	default: return NULL;
@@ -87,16 +87,19 @@ kern_return_t
 S_task_get_special_port(mach_port_t target, int which, mach_port_t *port)
 {
 	struct task *task = kobject_task(target);
+	struct ipc_port **slot, *right;
 
 	if (!task || task->dead)
 		return KERN_INVALID_ARGUMENT;
-
-	struct ipc_port **slot = special_slot(task, which);
-
-	if (!slot)
-		return KERN_INVALID_ARGUMENT;
-	*port = *slot ? kobject_give_right(&ipc_port_copy_send(*slot)->obj, MACH_MSG_TYPE_PORT_SEND)
-		      : MACH_PORT_NULL;
+	if (which == TASK_KERNEL_PORT) {
+		right = task_kernel_port_right(task);
+	} else {
+		slot = special_slot(task, which);
+		if (!slot)
+			return KERN_INVALID_ARGUMENT;
+		right = ipc_port_copy_send(*slot);
+	}
+	*port = right ? kobject_give_right(&right->obj, MACH_MSG_TYPE_PORT_SEND) : MACH_PORT_NULL;
 	return KERN_SUCCESS;
 }
 
@@ -111,7 +114,7 @@ S_task_set_special_port(mach_port_t target, int which, mach_port_t port)
 	struct ipc_port **slot = special_slot(task, which);
 	struct ipc_object *obj;
 
-	if (!slot)
+	if (!slot && which != TASK_KERNEL_PORT)
 		return KERN_INVALID_ARGUMENT;
 
 	if (kobject_take_right(port, MACH_MSG_TYPE_PORT_SEND, &obj) != KERN_SUCCESS)
@@ -119,6 +122,10 @@ S_task_set_special_port(mach_port_t target, int which, mach_port_t port)
 
 	if (obj == IPC_OBJECT_DEAD)
 		obj = NULL;
+	if (!slot) {
+		task_kernel_port_replace(task, (struct ipc_port *) obj);
+		return KERN_SUCCESS;
+	}
 	ipc_port_release_send(*slot);
 	*slot = (struct ipc_port *) obj;
 	return KERN_SUCCESS;
@@ -192,5 +199,28 @@ S_hell_task_pid(mach_port_t target, int *pid)
 	if (!task || task->dead)
 		return KERN_INVALID_ARGUMENT;
 	*pid = task->pid;
+	return KERN_SUCCESS;
+}
+
+/* GNU Mach's task_create makes a task with an empty address space and no
+ * thread.  On HELL the task has no Linux process until hell_task_exec
+ * starts one for it (an embryo, task.c); until then it holds its ports
+ * and rights like any task.  It inherits TARGET's bootstrap, exception
+ * and registered ports.  Copying an address space into a task that has no
+ * process has no meaning on Linux, so INHERIT_MEMORY is refused
+ * (docs/differences.md). */
+kern_return_t
+S_task_create(mach_port_t target, boolean_t inherit_memory, mach_port_t *child_task)
+{
+	struct task *parent = kobject_task(target), *child;
+
+	if (!parent || parent->dead)
+		return KERN_INVALID_TASK;	/* GNU Mach: parent_task == TASK_NULL */
+	if (inherit_memory)
+		return KERN_INVALID_ARGUMENT;
+	child = task_new(parent);
+	task_watch_senders(child);
+	*child_task = kobject_give_right(&ipc_port_make_send(child->self)->obj,
+					 MACH_MSG_TYPE_PORT_SEND);
 	return KERN_SUCCESS;
 }

@@ -30,17 +30,6 @@ reply_vals(struct thread *t, kern_return_t kr, uint64_t v0, uint64_t v1)
 	chan_reply(t->chan, &rep, NULL, NULL);
 }
 
-/* A copy of the send right PORT (kernel form) into SPACE; its name. */
-static mach_port_name_t
-give_send(struct ipc_space *space, struct ipc_port *port)
-{
-	mach_port_name_t name = MACH_PORT_NULL;
-
-	if (port)
-		ipc_right_copyout(space, &ipc_port_copy_send(port)->obj, MACH_MSG_TYPE_PORT_SEND, &name);
-	return name;
-}
-
 /* A new send right, made from the receive right machd holds, into SPACE. */
 static mach_port_name_t
 make_send(struct ipc_space *space, struct ipc_port *port)
@@ -67,6 +56,33 @@ copy_send(struct ipc_space *space, mach_port_name_t name, struct ipc_port **port
 	return kr;
 }
 
+/* The task a process that says HELLO without a token (or with none that
+ * is still good) belongs to: its own if it has one (another thread, a
+ * process bound by SPAWN_BIND or --boot), else a new one.  A process whose
+ * parent process is a task (started by it with posix_spawn, system, a
+ * shell ...) is that task's child, with its ports as after task_create;
+ * one on its own (started by hell run) gets the host's default registered
+ * ports and nothing else. */
+static struct task *
+hello_task_of_process(struct chan *chan)
+{
+	struct task *task = task_lookup_pid(chan->pid), *parent;
+
+	if (task && !task->dead)
+		return task;
+	parent = task_lookup_pid(linux_proc_ppid(chan->pid));
+	if (parent && parent->dead)
+		parent = NULL;
+	task = task_new(parent);
+	if (!parent)
+		task_set_default_registered(task);
+	if (!task_bind(task, chan->pid)) {
+		task_terminate(task);
+		return NULL;
+	}
+	return task;
+}
+
 static bool
 hello(struct chan *chan, struct chan_request *r)
 {
@@ -81,33 +97,25 @@ hello(struct chan *chan, struct chan_request *r)
 		return false;
 	}
 	if (token) {
+		/* libmach presents a token only in a child of the process
+		 * that got it. */
 		task = task_lookup_token(token);
 		if (task) {
-			/* Only a child of the task that made the token. */
-			if (!task->parent || task->parent->pid != linux_proc_ppid(chan->pid))
-				return false;
-			if (!task_bind(task, chan->pid))
+			if (!task->token_owner ||
+			    task->token_owner->pid != linux_proc_ppid(chan->pid) ||
+			    !task_bind(task, chan->pid))
 				return false;
 		} else {
-			/* Bound already by SPAWN_BIND, or a stale token. */
+			/* Bound already by SPAWN_BIND; or its task is gone
+			 * (the fork's parent died first, the spawn failed). */
 			task = task_lookup_pid(chan->pid);
-			if (!task)
+			if (!task || task->dead)
 				return false;
 		}
 	} else {
-		task = task_lookup_pid(chan->pid);
-		if (task && task->dead)
-			task = NULL;
-		if (!task) {
-			/* A process on its own: the host's default
-			 * registered ports (the Hurd's exec startup port). */
-			task = task_create();
-			task_set_default_registered(task);
-			if (!task_bind(task, chan->pid)) {
-				task_terminate(task);
-				return false;
-			}
-		}
+		task = hello_task_of_process(chan);
+		if (!task)
+			return false;
 	}
 	thread = thread_create(task, chan);
 	chan->thread = thread;
@@ -120,6 +128,20 @@ hello(struct chan *chan, struct chan_request *r)
 	}
 	reply_vals(thread, KERN_SUCCESS, task->pid, (uint64_t) (int64_t) machd_cpu);
 	return true;
+}
+
+/* The embryo that the send right NAME in SPACE denotes, or NULL. */
+static struct task *
+embryo_named(struct ipc_space *space, mach_port_name_t name)
+{
+	struct ipc_port *port;
+	struct task *task;
+
+	if (copy_send(space, name, &port) != KERN_SUCCESS || !IPC_PORT_VALID(port))
+		return NULL;
+	task = task_from_port(port);
+	ipc_port_release_send(port);
+	return task && task_is_embryo(task) ? task : NULL;
 }
 
 static void
@@ -178,9 +200,14 @@ machd_request(struct chan *chan, struct chan_request *r)
 		reply_vals(t, KERN_SUCCESS, name, 0);
 		return true;
 	}
-	case HELL_OP_TASK_SELF:
-		reply_vals(t, KERN_SUCCESS, give_send(space, t->task->kernel_port), 0);
+	case HELL_OP_TASK_SELF: {
+		struct ipc_port *kport = task_kernel_port_right(t->task);
+
+		if (kport)
+			ipc_right_copyout(space, &kport->obj, MACH_MSG_TYPE_PORT_SEND, &name);
+		reply_vals(t, KERN_SUCCESS, name, 0);
 		return true;
+	}
 	case HELL_OP_THREAD_SELF:
 		reply_vals(t, KERN_SUCCESS, make_send(space, t->port), 0);
 		return true;
@@ -189,9 +216,10 @@ machd_request(struct chan *chan, struct chan_request *r)
 		return true;
 
 	case HELL_OP_FORK_PREPARE: {
-		struct task *child = task_create();
+		struct task *child = task_new(t->task);
 		struct ipc_entry *te = ipc_entry_reverse(space, t->port);
 
+		child->fork_child = true;
 		task_set_token(child, t->task);
 		task_copy_send_rights(child, t->task, t->port, NULL);
 		child->fork_thread_name = te && (te->type & MACH_PORT_TYPE_SEND) ? te->name : 0;
@@ -199,14 +227,19 @@ machd_request(struct chan *chan, struct chan_request *r)
 		return true;
 	}
 	case HELL_OP_FORK_ABORT:
+	case HELL_OP_EXEC_ABORT:
 	case HELL_OP_SPAWN_BIND:
 		target = task_lookup_token(r->hdr.arg[0]);
-		if (!target || target->parent != t->task) {
+		if (!target || target->token_owner != t->task ||
+		    (r->hdr.op == HELL_OP_FORK_ABORT) != target->fork_child) {
 			reply_vals(t, KERN_INVALID_ARGUMENT, 0, 0);
 			return true;
 		}
 		if (r->hdr.op == HELL_OP_FORK_ABORT) {
 			task_terminate(target);
+			kr = KERN_SUCCESS;
+		} else if (r->hdr.op == HELL_OP_EXEC_ABORT) {
+			task_clear_token(target);	/* still an embryo */
 			kr = KERN_SUCCESS;
 		} else if (linux_proc_ppid((pid_t) r->hdr.arg[1]) != t->task->pid) {
 			kr = KERN_INVALID_ARGUMENT;	/* not the caller's child */
@@ -214,6 +247,17 @@ machd_request(struct chan *chan, struct chan_request *r)
 			kr = task_bind(target, (pid_t) r->hdr.arg[1]) ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
 		}
 		reply_vals(t, kr, 0, 0);
+		return true;
+
+	case HELL_OP_EXEC_PREPARE:
+		/* A process is about to be started for the embryo. */
+		target = embryo_named(space, (mach_port_name_t) r->hdr.arg[0]);
+		if (!target || target->token) {
+			reply_vals(t, KERN_INVALID_ARGUMENT, 0, 0);
+			return true;
+		}
+		task_set_token(target, t->task);
+		reply_vals(t, KERN_SUCCESS, target->token, 0);
 		return true;
 
 	case HELL_OP_SPAWN_PREPARE: {
@@ -229,17 +273,17 @@ machd_request(struct chan *chan, struct chan_request *r)
 				return true;
 			}
 		}
-		child = task_create();
-		task_set_token(child, t->task);
-		/* Registered ports are inherited, as task_create's are. */
-		for (int i = 0; i < TASK_REGISTERED_MAX; i++)
-			child->registered[i] = ipc_port_copy_send(t->task->registered[i]);
+		/* task_create from the caller, its special ports then set as
+		 * given, and a token for the process: in one trap. */
+		child = task_new(t->task);
+		ipc_port_release_send(child->bootstrap);
+		ipc_port_release_send(child->exception);
 		child->bootstrap = ports[0];
 		child->exception = ports[1];
-		if (ports[2]) {
-			ipc_port_release_send(child->kernel_port);
-			child->kernel_port = ports[2];
-		}
+		if (ports[2])
+			task_kernel_port_replace(child, ports[2]);
+		task_set_token(child, t->task);
+		task_watch_senders(child);
 		reply_vals(t, KERN_SUCCESS, child->token, make_send(space, child->self));
 		return true;
 	}

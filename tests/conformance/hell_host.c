@@ -3,10 +3,12 @@
  *
  * Runs as machd's boot task (boot_run.sh), which holds the privileged host
  * port as its bootstrap port.  The tasks that "connect on their own" are
- * this program again, started with posix_spawn (no fork handlers, no
- * token): --fresh N checks that it starts with N default registered ports
- * and sends a message on each; --stay becomes a task and waits for its
- * standard input to close. */
+ * this program again, started by a process that is not a task (--relay,
+ * this program before any Mach call; a process started by a task would be
+ * that task's child): --fresh N checks that it starts with N default
+ * registered ports and sends a message (its parent's pid) on each; --stay
+ * becomes a task, writes its pid and waits for its standard input to
+ * close. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -29,11 +31,25 @@ release_array(mach_port_t *ports, mach_msg_type_number_t n)
 		CHECK_KR(vm_deallocate(TASK, (vm_address_t) ports, n * sizeof *ports), KERN_SUCCESS);
 }
 
-/* A process that is no fork or spawn of a task: a task of its own. */
+/* In the relay: start ARGV[2..] and give back its exit status. */
+static int
+relay(char **argv)
+{
+	pid_t pid;
+	int status;
+
+	if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv + 2, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 1;
+	return WEXITSTATUS(status);
+}
+
+/* A process that is no fork or spawn of a task, through a relay: a task of
+ * its own.  The relay's pid. */
 static pid_t
 start(char *mode, char *arg, int in_fd, int out_fd)
 {
-	char *argv[] = { "/proc/self/exe", mode, arg, NULL };
+	char *argv[] = { "/proc/self/exe", "--relay", "/proc/self/exe", mode, arg, NULL };
 	posix_spawn_file_actions_t fa;
 	pid_t pid = -1;
 
@@ -69,7 +85,7 @@ fresh(int n)
 	for (int i = 0; i < (int) count; i++) {
 		if (i < n) {
 			CHECK_EQ(testlib_type(got[i]), MACH_PORT_TYPE_SEND);
-			CHECK_KR(send_int(got[i], MACH_MSG_TYPE_COPY_SEND, getpid(), 1000 + i),
+			CHECK_KR(send_int(got[i], MACH_MSG_TYPE_COPY_SEND, getppid(), 1000 + i),
 				 MACH_MSG_SUCCESS);
 		} else {
 			CHECK_EQ(got[i], MACH_PORT_NULL);
@@ -82,10 +98,11 @@ fresh(int n)
 static int
 stay(void)
 {
+	pid_t me = getpid();
 	char c;
 
 	CHECK(MACH_PORT_VALID(TASK));
-	CHECK_EQ(write(1, "r", 1), 1);
+	CHECK_EQ(write(1, &me, sizeof me), sizeof me);
 	while (read(0, &c, 1) > 0)
 		;
 	return TEST_DONE();
@@ -198,14 +215,15 @@ test_tasks(mach_port_t priv)
 	bool self_seen = false;
 	char c;
 	int pid = -1;
-	pid_t child;
+	pid_t relay_pid, child = 0;
 
 	CHECK_EQ(pipe2(to_child, O_CLOEXEC), 0);
 	CHECK_EQ(pipe2(from_child, O_CLOEXEC), 0);
-	child = start("--stay", NULL, to_child[0], from_child[1]);
+	relay_pid = start("--stay", NULL, to_child[0], from_child[1]);
 	close(to_child[0]);
 	close(from_child[1]);
-	CHECK_EQ(read(from_child[0], &c, 1), 1);	/* it is a task now */
+	/* It is a task now. */
+	CHECK_EQ(read(from_child[0], &child, sizeof child), sizeof child);
 
 	CHECK_KR(hell_task_pid(TASK, &pid), KERN_SUCCESS);
 	CHECK_EQ(pid, getpid());
@@ -234,7 +252,7 @@ test_tasks(mach_port_t priv)
 	while (read(from_child[0], &c, 1) > 0)
 		;	/* its summary line, then the end */
 	close(from_child[0]);
-	reap(child);
+	reap(relay_pid);
 	for (int tries = 0; tries < 300 && testlib_type(child_task) != MACH_PORT_TYPE_DEAD_NAME; tries++)
 		usleep(10000);
 	CHECK_EQ(testlib_type(child_task), MACH_PORT_TYPE_DEAD_NAME);
@@ -253,6 +271,8 @@ main(int argc, char **argv)
 {
 	mach_port_t priv = MACH_PORT_NULL;
 
+	if (argc > 2 && strcmp(argv[1], "--relay") == 0)
+		return relay(argv);
 	if (argc > 2 && strcmp(argv[1], "--fresh") == 0)
 		return fresh(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "--stay") == 0)

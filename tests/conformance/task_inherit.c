@@ -5,6 +5,7 @@
  *
  * The children are this program again: --check N expects its first N
  * registered ports to be set and sends a message on each. */
+#include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <hell/hell_rpc.h>
 #include <mach/mach_param.h>
 #include "conformance.h"
+
+extern char **environ;
 
 static void
 release_array(mach_port_t *ports, mach_msg_type_number_t n)
@@ -102,6 +105,35 @@ main(int argc, char **argv)
 	reap(pid);
 	/* A send right or, once machd saw the process end, a dead name. */
 	CHECK_KR(mach_port_deallocate(TASK, task), KERN_SUCCESS);
+
+	/* posix_spawn, no Mach call: the process is still our child task. */
+	CHECK_EQ(posix_spawn(&pid, argv[0], NULL, NULL, args, environ), 0);
+	expect_int(a, 1000, pid);
+	expect_int(b, 1001, pid);
+	reap(pid);
+
+	/* Through a shell spawned the same way: the shell (no libmach) is no
+	 * task, so its child is a task on its own, with no registered port
+	 * (the host's defaults, none here). */
+	{
+		char cmd[64];
+		char *sh[] = { "sh", "-c", cmd, NULL };
+
+		snprintf(cmd, sizeof cmd, "/proc/%d/exe --check 0; exit $?", (int) getpid());
+		CHECK_EQ(posix_spawnp(&pid, "sh", NULL, NULL, sh, environ), 0);
+		reap(pid);
+
+		/* A shell that hell_task_spawn started is a task (bound to
+		 * its process), so its child is its child task: our
+		 * registered ports, passed on through the shell's task.  Its
+		 * HELL_TASK_TOKEN, inherited through the shell, is not its
+		 * own and is ignored. */
+		snprintf(cmd, sizeof cmd, "/proc/%d/exe --check 2; exit $?", (int) getpid());
+		CHECK_KR(hell_task_spawn("sh", sh, NULL, NULL, NULL, &pid), KERN_SUCCESS);
+		CHECK_KR(msg_recv(a, &(msgbuf_t) { 0 }, sizeof(msgbuf_t), WAIT_MS), MACH_MSG_SUCCESS);
+		CHECK_KR(msg_recv(b, &(msgbuf_t) { 0 }, sizeof(msgbuf_t), WAIT_MS), MACH_MSG_SUCCESS);
+		reap(pid);
+	}
 
 	CHECK_KR(mach_ports_register(TASK, NULL, 0), KERN_SUCCESS);
 	CHECK_KR(mach_port_destroy(TASK, a), KERN_SUCCESS);
