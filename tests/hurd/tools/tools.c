@@ -1,5 +1,7 @@
-/* The Hurd's tools (cat, ls, showtrans, fsysopts, ps, portinfo, vminfo)
- * run against test-served ports, and their argument handling.
+/* The Hurd's tools (cat, ls, showtrans, fsysopts, settrans, ps, portinfo,
+ * vminfo) run against test-served ports, and their argument handling.
+ * settrans is checked for passive records only: starting an active
+ * translator needs a real exec server.
  *
  * This test serves an exec startup port (fake_servers.h) and registers
  * it as its slot 0; a tool it starts (fork, then exec) is the fork
@@ -128,7 +130,7 @@ outside_an_environment(void)
 	static const char *tools[][3] = {
 		{ "cat", "/x", "1" }, { "ls", "/", "1" }, { "showtrans", "/x", "1" },
 		{ "fsysopts", "/", "1" }, { "ps", "-e", "1" }, { "portinfo", "1", "11" },
-		{ "vminfo", "1", "11" },
+		{ "vminfo", "1", "11" }, { "settrans", "/x", "1" },
 	};
 	struct run *r = malloc(sizeof *r);
 
@@ -145,7 +147,7 @@ static void
 arguments(void)
 {
 	static const char *tools[] = { "cat", "ls", "showtrans", "fsysopts", "ps", "portinfo",
-				       "vminfo" };
+				       "vminfo", "settrans" };
 	struct run *r = malloc(sizeof *r);
 
 	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
@@ -158,6 +160,8 @@ arguments(void)
 	}
 	/* Missing and malformed arguments: argp's usage error, 64.  */
 	run(r, "showtrans", NULL);
+	STATUS(r, 64);
+	run(r, "settrans", NULL);
 	STATUS(r, 64);
 	run(r, "fsysopts", NULL);
 	STATUS(r, 64);
@@ -282,6 +286,45 @@ main(int argc, char *argv[])
 	run(r, "fsysopts", "/hello", "--readonly", NULL);	/* hello has no control */
 	STATUS(r, 2);
 	ERR_HAS(r, "Operation not permitted");
+
+	/* settrans: the passive record (the default), with what to do about
+	 * a running translator; the node itself is looked up (O_NOTRANS). */
+	static const char trans[] = "/hurd/hello\0--contents=x";
+	run(r, "settrans", "/hello", "/hurd/hello", "--contents=x", NULL);
+	STATUS(r, 0);
+	CHECK_EQ(hello->set_trans_calls, 1);
+	CHECK_EQ(hello->set_trans_len, sizeof trans);
+	CHECK(memcmp(hello->set_trans, trans, sizeof trans) == 0);
+	CHECK_EQ(hello->set_trans_flags[0], FS_TRANS_SET);
+	CHECK_EQ(hello->set_trans_flags[1], FS_TRANS_SET | FS_TRANS_EXCL);
+	CHECK_EQ(hello->set_trans_flags[2], 0);
+	CHECK(root->last_flags & HURD_O_NOTRANS);
+	run(r, "settrans", "-k", "-x", "/hello", "/hurd/hello", NULL);
+	STATUS(r, 0);
+	CHECK_EQ(hello->set_trans_flags[0], FS_TRANS_SET | FS_TRANS_EXCL);
+	CHECK_EQ(hello->set_trans_flags[1], 0);
+	run(r, "settrans", "-gfRS", "/hello", NULL);	/* clear the record, stop it */
+	STATUS(r, 0);
+	CHECK_EQ(hello->set_trans_len, 0);
+	CHECK_EQ(hello->set_trans_flags[1], FS_TRANS_SET);
+	CHECK_EQ(hello->set_trans_flags[2],
+		 FSYS_GOAWAY_FORCE | FSYS_GOAWAY_RECURSE | FSYS_GOAWAY_NOSYNC);
+	run(r, "settrans", "-c", "/hello", NULL);
+	STATUS(r, 0);
+	CHECK(root->last_flags & HURD_O_CREAT);
+	CHECK_EQ(hello->set_trans_calls, 4);
+	run(r, "settrans", "/missing", "/hurd/hello", NULL);
+	STATUS(r, 1);
+	ERR_HAS(r, "/missing: No such file or directory");
+	run(r, "settrans", "-s", "/world", NULL);	/* no passive record to start */
+	STATUS(r, 4);
+	ERR_HAS(r, "/world: no passive translator record found");
+	run(r, "settrans", "-s", "/hello", "/hurd/hello", NULL);
+	STATUS(r, 64);
+	ERR_HAS(r, "both --start and TRANSLATOR given");
+	run(r, "settrans", "-t", "soon", "/hello", NULL);
+	STATUS(r, 64);
+	ERR_HAS(r, "invalid timeout");
 
 	/* ps */
 	snprintf(pidarg, sizeof pidarg, "%d", (int) getpid());
