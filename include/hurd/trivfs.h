@@ -58,12 +58,7 @@
 #include <hurd/hurd_types.h>
 #include <hurd/ports.h>
 #include <hurd/iohelp.h>
-#if defined __has_include
-# if __has_include(<hurd/fshelp.h>)
-#  include <hurd/fshelp.h>
-#  define _TRIVFS_HAVE_FSHELP 1
-# endif
-#endif
+#include <hurd/fshelp.h>
 #include <refcount.h>
 
 #ifdef __cplusplus
@@ -91,9 +86,7 @@ struct trivfs_peropen {
 	int openmodes;			/* O_READ, O_WRITE, O_EXEC, O_NONBLOCK ... (C values) */
 	refcount_t refcnt;		/* protids using this open */
 	struct trivfs_control *cntl;	/* holds a reference */
-#ifdef _TRIVFS_HAVE_FSHELP
-	struct rlock_peropen lock_status;
-#endif
+	struct rlock_peropen lock_status; /* unused by the library (zero) */
 	struct trivfs_node *tp;		/* unused by the library (NULL) */
 };
 
@@ -101,10 +94,8 @@ struct trivfs_peropen {
 struct trivfs_node {
 	pthread_mutex_t lock;
 	int references;
-#ifdef _TRIVFS_HAVE_FSHELP
 	struct transbox transbox;
 	struct rlock_box credlock;
-#endif
 };
 
 /* The translator's control port. */
@@ -258,8 +249,9 @@ error_t trivfs_set_mtime(struct trivfs_control *cntl);
  * fsys_set_options answers EOPNOTSUPP.  A translator sets its own. */
 extern struct argp *trivfs_runtime_argp;
 
-/* fsys_set_options: parse ARGZ with trivfs_runtime_argp.  A translator
- * may define its own. */
+/* fsys_set_options: parse ARGZ (options only, no program name) with
+ * trivfs_runtime_argp through fshelp_set_options.  A translator may
+ * define its own. */
 error_t trivfs_set_options(struct trivfs_control *fsys, const char *argz, size_t argz_len);
 
 /* fsys_get_options / file_get_fs_options: append the translator's

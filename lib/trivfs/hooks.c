@@ -6,9 +6,6 @@
  * links libtrivfs statically or dynamically. */
 #include "priv.h"
 
-#include <argp.h>
-#include <argz.h>
-
 error_t (*trivfs_check_access_hook)(struct trivfs_control *, struct iouser *,
 				    mach_port_t, int *) __attribute__((weak));
 error_t (*trivfs_check_open_hook)(struct trivfs_control *, struct iouser *, int)
@@ -23,34 +20,12 @@ trivfs_getroot_hook_fun trivfs_getroot_hook __attribute__((weak));
 
 struct argp *trivfs_runtime_argp __attribute__((weak));
 
-/* fsys_set_options as the Hurd's fshelp_set_options parses them: ARGZ
- * holds options only (fsysopts sends no program name), every word is
- * parsed; errors are returned, never printed, and --help is no option
- * here. */
-static error_t
-parse_runtime_options(const struct argp *argp, const char *argz, size_t argz_len,
-		      void *input)
-{
-	size_t argc = argz_count(argz, argz_len);
-	char **argv;
-	error_t err;
-
-	argv = calloc(argc + 1, sizeof *argv);
-	if (!argv)
-		return ENOMEM;
-	argz_extract(argz, argz_len, argv);
-	err = argp_parse(argp, (int) argc, argv,
-			 ARGP_NO_ERRS | ARGP_NO_HELP | ARGP_PARSE_ARGV0, NULL, input);
-	free(argv);
-	return err;
-}
-
 error_t __attribute__((weak))
 trivfs_set_options(struct trivfs_control *fsys, const char *argz, size_t argz_len)
 {
 	if (!trivfs_runtime_argp)
 		return EOPNOTSUPP;
-	return parse_runtime_options(trivfs_runtime_argp, argz, argz_len, fsys);
+	return fshelp_set_options(trivfs_runtime_argp, 0, argz, argz_len, fsys);
 }
 
 error_t __attribute__((weak))
