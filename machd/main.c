@@ -227,6 +227,7 @@ shutdown_all(void)
 		chan_gone(list_first_entry(&chan_all, struct chan, link));
 	/* The rights machd itself holds for the tasks to come. */
 	host_release_init_ports();
+	task_notify_shutdown();
 	ipc_mqueue_run_pending();
 	free_caches();
 	if (verbose)

@@ -131,6 +131,7 @@ task_bind(struct task *task, pid_t pid)
 	task_clear_token(task);
 	task->fork_child = false;
 	machd_watch_task(task);
+	task_notify_new(task);
 	return true;
 }
 

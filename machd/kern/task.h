@@ -81,6 +81,12 @@ void task_watch_senders(struct task *task);
  * embryo and still has no sender, else watch again. */
 void task_no_senders(struct task *task);
 
+/* task_notify.c: send mach_notify_new_task for TASK, which has just got
+ * its process, to the registered port, if any. */
+void task_notify_new(struct task *task);
+/* Drop the registered port (at shutdown, before the leak check). */
+void task_notify_shutdown(void);
+
 /* A new send right (kernel form) to what mach_task_self gives, or NULL. */
 struct ipc_port *task_kernel_port_right(struct task *task);
 /* Set what mach_task_self gives: PORT is a send right (consumed) or NULL. */
