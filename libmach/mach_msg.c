@@ -418,6 +418,20 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 	return mr;
 }
 
+/* Whether the calling thread has been cancelled (hurd_thread_cancel);
+ * libports sets it.  Such a thread's interrupted call is not retried: it
+ * returns MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED, as an interruptible
+ * RPC returns on the Hurd when its thread is cancelled. */
+int (*hell_mach_msg_cancelled)(void);
+
+static bool
+thread_cancelled(void)
+{
+	int (*cancelled)(void) = __atomic_load_n(&hell_mach_msg_cancelled, __ATOMIC_ACQUIRE);
+
+	return cancelled && cancelled();
+}
+
 mach_msg_return_t
 mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_size,
 	 mach_msg_size_t rcv_size, mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
@@ -426,12 +440,12 @@ mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t send_
 	mach_msg_return_t mr;
 
 	/* glibc's semantics: an interrupted send or receive is retried unless
-	 * the caller asked to see interruptions; a retried receive does not
-	 * send again. */
+	 * the caller asked to see interruptions (or the thread was cancelled);
+	 * a retried receive does not send again. */
 	mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
-	while (mr == MACH_SEND_INTERRUPTED && !(option & MACH_SEND_INTERRUPT))
+	while (mr == MACH_SEND_INTERRUPTED && !(option & MACH_SEND_INTERRUPT) && !thread_cancelled())
 		mr = mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
-	while (mr == MACH_RCV_INTERRUPTED && !(option & MACH_RCV_INTERRUPT))
+	while (mr == MACH_RCV_INTERRUPTED && !(option & MACH_RCV_INTERRUPT) && !thread_cancelled())
 		mr = mach_msg_trap(msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name,
 				   timeout, notify);
 	return mr;
