@@ -10,6 +10,10 @@
  * condition it waits on in pthread_hurd_cond_*wait_np.  Cancelling sets
  * the flag, sends HELL_CANCEL_SIGNAL to the thread (whose handler does
  * nothing and has no SA_RESTART) and wakes the condition it waits on.
+ * libmach's mach_msg, which retries an interrupted call unless told
+ * otherwise, returns MACH_*_INTERRUPTED to a cancelled thread instead
+ * (hell_mach_msg_cancelled), so an RPC the thread makes to another server
+ * through a MIG stub ends too.
  *
  * A signal that lands just before the thread blocks is lost (the thread
  * then blocks), so the canceller cannot do it once and be sure.  A kicker
@@ -123,6 +127,15 @@ after_fork_child(void)
 	}
 }
 
+/* For libmach: is the calling thread cancelled?  (The flag stays set.) */
+static int
+self_cancelled(void)
+{
+	struct hell_cancel_state *st = self_state;
+
+	return st && __atomic_load_n(&st->cancelled, __ATOMIC_ACQUIRE);
+}
+
 static void
 setup(void)
 {
@@ -137,6 +150,7 @@ setup(void)
 
 	init_kicker_wake();
 	pthread_atfork(NULL, NULL, after_fork_child);
+	__atomic_store_n(&hell_mach_msg_cancelled, self_cancelled, __ATOMIC_RELEASE);
 }
 
 /* Thread exit: leave the registry, give back the thread port. */

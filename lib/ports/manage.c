@@ -259,6 +259,11 @@ serve(struct manager *m, struct ports_thread *thread, int timeout)
 				break;
 			continue;
 		}
+		if (mr == MACH_RCV_INTERRUPTED || mr == MACH_SEND_INTERRUPTED) {
+			/* A late cancellation signal (the RPC it was for is
+			 * over): wait again.  An interrupted send was dropped. */
+			continue;
+		}
 		if (mr == MACH_RCV_TOO_LARGE) {
 			/* Still queued (MACH_RCV_LARGE); msgh_size says how big. */
 			if (!buffers_grow(&b, b.req->msgh_size + 64)) {

@@ -90,6 +90,11 @@ thread_t _ports_thread_self(void);
  * in an RPC the caller found under _ports_lock, or it is the caller). */
 void _ports_cancel(struct hell_cancel_state *state);
 
+/* libmach's hook (mach_msg.c): whether the calling thread is cancelled,
+ * so that mach_msg does not retry its interrupted calls.  cancel.c sets it
+ * to a function that reads (and keeps) the thread's cancel flag. */
+extern int (*hell_mach_msg_cancelled)(void);
+
 /* Interrupt the RPC RPC (cancel its thread, record the interruption),
  * unless it is the calling thread's.  _ports_lock held. */
 void _ports_interrupt_rpc(struct rpc_info *rpc);

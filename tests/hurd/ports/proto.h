@@ -10,6 +10,9 @@
  *             to be interrupted when that port dies
  *   PT_MEET   waits until v handlers are inside at once (0), or 10 s
  *             (ETIMEDOUT): only a server with enough threads passes
+ *   PT_RPC_OUT  calls io_read (libhurduser's MIG stub, not interruptible
+ *             by its options) on a port nobody serves, until a
+ *             cancellation (EINTR)
  *
  * Every wait in here is bounded, so a broken library fails the test
  * instead of hanging it. */
@@ -19,6 +22,7 @@
 #include "testlib.h"
 
 #include <errno.h>
+#include <hurd/io.h>
 #include <hurd/ports.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -26,7 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { PT_ADD = 5000, PT_WAIT, PT_BLOCK, PT_MEET };
+enum { PT_ADD = 5000, PT_WAIT, PT_BLOCK, PT_MEET, PT_RPC_OUT };
 
 #define PT_CALL_TIMEOUT_MS 20000
 
@@ -165,6 +169,28 @@ pt_do_block(struct pt_obj *obj, mach_port_t watch)
 }
 
 static __attribute__((unused)) kern_return_t
+pt_do_rpc_out(void)
+{
+	mach_port_t nobody;
+	char buf[16], *data = buf;
+	mach_msg_type_number_t n = sizeof buf;
+	kern_return_t ret;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &nobody))
+		return ENOMEM;
+	mach_port_insert_right(mach_task_self(), nobody, nobody, MACH_MSG_TYPE_MAKE_SEND);
+	pt_enter();
+	ret = io_read(nobody, &data, &n, 0, sizeof buf);
+	if (ret == MACH_RCV_INTERRUPTED && hurd_check_cancel())
+		ret = EINTR;
+	pt_leave();
+	/* The request still queued goes with the port. */
+	mach_port_mod_refs(mach_task_self(), nobody, MACH_PORT_RIGHT_RECEIVE, -1);
+	mach_port_deallocate(mach_task_self(), nobody);
+	return ret;
+}
+
+static __attribute__((unused)) kern_return_t
 pt_do_meet(int want, int *seen)
 {
 	struct timespec end = pt_deadline(10000);
@@ -195,7 +221,7 @@ pt_demuxer(mach_msg_header_t *in, mach_msg_header_t *out)
 
 	if (ports_notify_server(in, out) || ports_interrupt_server(in, out))
 		return 1;
-	if (in->msgh_id < PT_ADD || in->msgh_id > PT_MEET)
+	if (in->msgh_id < PT_ADD || in->msgh_id > PT_RPC_OUT)
 		return 0;
 	/* A hostile or broken message is answered, never trusted. */
 	if (in->msgh_size < PT_REQ_SIMPLE_SIZE ||
@@ -228,6 +254,9 @@ pt_demuxer(mach_msg_header_t *in, mach_msg_header_t *out)
 		break;
 	case PT_MEET:
 		rep->hdr.RetCode = pt_do_meet(req->v, &v);
+		break;
+	case PT_RPC_OUT:
+		rep->hdr.RetCode = pt_do_rpc_out();
 		break;
 	}
 	if (MACH_PORT_VALID(watch))

@@ -3,8 +3,9 @@
  *   - the multithread manager grows a thread per concurrent RPC (clients
  *     in this task and in a forked task) and shrinks back after
  *     thread_timeout;
- *   - interrupt_operation interrupts an RPC waiting on a condition and one
- *     blocked in mach_msg (an RPC to another server, say);
+ *   - interrupt_operation interrupts an RPC waiting on a condition, one
+ *     blocked in mach_msg with MACH_RCV_INTERRUPT, and one blocked in an
+ *     RPC to another server through a MIG stub (io_read);
  *   - the last send right going (no-senders) interrupts the RPCs on the
  *     object and ends it; so does a client task's death;
  *   - a watched port dying interrupts the RPC that asked
@@ -171,9 +172,11 @@ test_concurrency(mach_port_t send, int threads_before)
 static void
 test_interrupt_operation(mach_port_t send)
 {
-	for (int round = 0; round < 20; round++) {
+	static const mach_msg_id_t ids[] = { PT_WAIT, PT_BLOCK, PT_RPC_OUT };
+
+	for (int round = 0; round < 30; round++) {
 		struct call c;
-		mach_msg_id_t id = round % 2 ? PT_BLOCK : PT_WAIT;
+		mach_msg_id_t id = ids[round % 3];
 
 		call_start(&c, send, id, 0, MACH_PORT_NULL);
 		CHECK(pt_wait_inside(1));
