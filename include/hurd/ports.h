@@ -41,8 +41,9 @@
  * hurd_thread_cancel (THREAD) sets THREAD's flag and sends the thread the
  * signal HELL_CANCEL_SIGNAL (a real-time signal whose handler, installed by
  * libports without SA_RESTART, does nothing): a mach_msg the thread is
- * blocked in with MACH_SEND_INTERRUPT / MACH_RCV_INTERRUPT returns
- * MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED, and a blocking Linux
+ * blocked in returns MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED (also
+ * without the *_INTERRUPT options, which libmach otherwise retries: so an
+ * RPC to another server through a MIG stub ends), and a blocking Linux
  * system call returns EINTR.  The signal is sent again, less and less
  * often, until the thread takes note of the cancellation (hurd_check_cancel,
  * or the end of its RPC), so a cancellation that lands just before the
