@@ -10,6 +10,7 @@
  * looks up itself (/hurd/..., /servers/exec) resolve inside the HELL root
  * as they do for every other task. */
 #include <argp.h>
+#include <argz.h>
 #include <error.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,6 +84,55 @@ static const struct argp argp = {
 	NULL, NULL, NULL
 };
 
+/* Run-time options (fsys_set_options, fsysopts): the timeout only. */
+static const struct argp_option runtime_options[] = {
+	{ "timeout", 't', "MS", 0,
+	  "How long a passive translator may take to start", 0 },
+	{ 0 }
+};
+
+static error_t
+parse_runtime_opt(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long ms;
+
+	switch (key) {
+	case 't':
+		ms = strtol(arg, &end, 10);
+		if (*end != '\0' || ms < 0 || ms > 24L * 3600 * 1000)
+			return EINVAL;
+		fshelp_fetch_root_timeout = (int) ms;
+		return 0;
+	case ARGP_KEY_ARG:
+		return EINVAL;	/* the directory is fixed */
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	(void) state;
+}
+
+static struct argp runtime_argp = {
+	runtime_options, parse_runtime_opt, NULL, NULL, NULL, NULL, NULL
+};
+struct argp *netfs_runtime_argp = &runtime_argp;
+
+static const char *served_dir;
+
+/* fsys_get_options: our options, then the directory. */
+error_t
+netfs_append_args(char **argz, size_t *argz_len)
+{
+	char buf[64];
+	error_t err;
+
+	snprintf(buf, sizeof buf, "--timeout=%d", fshelp_fetch_root_timeout);
+	err = argz_add(argz, argz_len, buf);
+	if (!err)
+		err = argz_add(argz, argz_len, served_dir);
+	return err;
+}
+
 /* Fds: rootfs holds one per node in use; let it have all it may. */
 static void
 raise_fd_limit(void)
@@ -129,6 +179,7 @@ main(int argc, char **argv)
 	int fd;
 
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
+	served_dir = o.dir;
 
 	rootfs_dirfd = open(o.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfs_dirfd < 0)
