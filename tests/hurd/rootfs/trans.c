@@ -393,12 +393,13 @@ test_control(void)
 	/* The program, its options, the directory. */
 	CHECK_EQ(fsys_set_options(fs.control, "--timeout=3000", 15, 0), 0);
 	CHECK_EQ(fsys_get_options(fs.control, &opts, &len), 0);
-	expect_len = snprintf(expect, sizeof expect, "X--timeout=3000X%sX", fs.dir);
-	for (size_t i = 0; i < expect_len; i++)
-		if (expect[i] == 'X')
-			expect[i] = '\0';
+	/* "\0--timeout=3000\0DIR\0": the end of the argz, after the name. */
+	expect[0] = '\0';
+	memcpy(expect + 1, "--timeout=3000", 15);
+	memcpy(expect + 16, fs.dir, strlen(fs.dir) + 1);
+	expect_len = 16 + strlen(fs.dir) + 1;
 	CHECK(len > expect_len && opts != NULL &&
-	      memcmp(opts + len - (expect_len - 1), expect + 1, expect_len - 1) == 0);
+	      memcmp(opts + len - expect_len, expect, expect_len) == 0);
 	if (opts != NULL)
 		vm_deallocate(mach_task_self(), (vm_address_t) opts, len);
 	CHECK_EQ(fsys_set_options(fs.control, NULL, 0, 0), 0);
