@@ -191,8 +191,8 @@ test_return_buffer(void)
 static int server_data, fetches, stores;
 
 struct user {
-	struct shared_io page;
 	int data;
+	struct shared_io page;	/* last: it ends in a flexible array */
 };
 
 void
