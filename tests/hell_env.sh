@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# An environment's life: hell up, hell status, hell run inside it (not in a
+# An environment's life (machd alone: hell up --bare; tests/hurd/e2e has
+# the Hurd's servers): hell up, hell status, hell run inside it (not in a
 # private machd), a second environment beside it, hell down with nothing
 # left running.  Fails on the first step that does not hold.
 set -euo pipefail
@@ -16,8 +17,8 @@ fail() { echo "hell_env: $*" >&2; exit 1; }
 
 export HELL_HOME=$home1
 "$hell" status >/dev/null && fail "status says running before hell up"
-"$hell" up | grep -q "HELL is up" || fail "hell up"
-"$hell" up | grep -q "already up" || fail "a second hell up should find it running"
+"$hell" up --bare | grep -q "HELL is up" || fail "hell up"
+"$hell" up --bare | grep -q "already up" || fail "a second hell up should find it running"
 "$hell" status | grep -q "HELL is running in $home1" || fail "status after up"
 pid=$(cat "$home1/machd.pid")
 kill -0 "$pid" || fail "no machd at the pid file's pid"
@@ -31,7 +32,7 @@ sock=$("$hell" run --private sh -c 'echo "$HELL_SOCKET"')
 [ "$sock" != "$home1/machd.sock" ] || fail "hell run --private used the running environment"
 
 # A second environment runs beside the first.
-HELL_HOME=$home2 "$hell" up >/dev/null || fail "second environment"
+HELL_HOME=$home2 "$hell" up --bare >/dev/null || fail "second environment"
 HELL_HOME=$home2 "$hell" status | grep -q "running in $home2" || fail "second status"
 HELL_HOME=$home2 "$hell" down >/dev/null
 
