@@ -205,9 +205,10 @@ startup_demux(mach_msg_header_t *in, mach_msg_header_t *out)
 }
 
 kern_return_t
-parent_start(char *const argv[], struct parent_translator *t)
+parent_start_by(kern_return_t (*spawn)(mach_port_t bootstrap, struct parent_translator *t,
+				       void *arg),
+		void *arg, const char *name, struct parent_translator *t)
 {
-	struct hell_spawn_ports ports = { MACH_PORT_NULL, MACH_PORT_NULL, MACH_PORT_NULL };
 	mach_port_t bootstrap;
 	kern_return_t kr;
 	int i;
@@ -239,8 +240,7 @@ parent_start(char *const argv[], struct parent_translator *t)
 				    MACH_MSG_TYPE_MAKE_SEND);
 	if (kr)
 		goto fail;
-	ports.bootstrap = bootstrap;
-	kr = hell_task_spawn(argv[0], argv, NULL, &ports, &t->task, &t->pid);
+	kr = spawn(bootstrap, t, arg);
 	mach_port_deallocate(mach_task_self(), bootstrap);
 	if (kr) {
 		mach_port_mod_refs(mach_task_self(), bootstrap, MACH_PORT_RIGHT_RECEIVE, -1);
@@ -257,9 +257,24 @@ parent_start(char *const argv[], struct parent_translator *t)
 	return 0;
 
 fail:
-	fprintf(stderr, "parent_start %s: %s (%#x)\n", argv[0],
+	fprintf(stderr, "parent_start %s: %s (%#x)\n", name,
 		kr < 0x1000 ? strerror(kr) : (char *) mach_error_string(kr), kr);
 	return kr;
+}
+
+static kern_return_t
+spawn_child(mach_port_t bootstrap, struct parent_translator *t, void *arg)
+{
+	struct hell_spawn_ports ports = { bootstrap, MACH_PORT_NULL, MACH_PORT_NULL };
+	char *const *argv = arg;
+
+	return hell_task_spawn(argv[0], argv, NULL, &ports, &t->task, &t->pid);
+}
+
+kern_return_t
+parent_start(char *const argv[], struct parent_translator *t)
+{
+	return parent_start_by(spawn_child, (void *) argv, argv[0], t);
 }
 
 kern_return_t
@@ -317,6 +332,10 @@ parent_stop(struct parent_translator *t, int flags)
 	if (kr != 0 && kr != MIG_SERVER_DIED && kr != MACH_SEND_INVALID_DEST &&
 	    kr != MACH_RCV_PORT_DIED)
 		return kr;
+	if (t->pid == 0) {
+		parent_reap(t);
+		return 0;
+	}
 	status = parent_reap(t);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -41,16 +41,26 @@ struct parent_translator {
 };
 
 /* Start the translator ARGV[0] (a path) with ARGV, sitting on a node of
- * ours.  0, or a Mach error / errno value (printed). */
+ * ours: a child process of ours (hell_task_spawn).  0, or a Mach error /
+ * errno value (printed). */
 kern_return_t parent_start(char *const argv[], struct parent_translator *t);
+
+/* The same, with the translator started by SPAWN (given the bootstrap
+ * send right it must install; it fills T->task and, for a child of ours,
+ * T->pid, and returns 0 or an error).  For a translator that is not our
+ * child (exec started it), T->pid stays 0 and parent_stop / parent_reap
+ * do not wait for it. */
+kern_return_t parent_start_by(kern_return_t (*spawn)(mach_port_t bootstrap,
+						     struct parent_translator *t, void *arg),
+			      void *arg, const char *name, struct parent_translator *t);
 
 /* fsys_getroot on T for the caller's uid and gid with FLAGS (wire),
  * into *FILE.  The retry answer must be FS_RETRY_NORMAL with no name. */
 kern_return_t parent_open(struct parent_translator *t, int flags, mach_port_t *file);
 
 /* Ask T to go away with FLAGS and wait for its process: 0 when it went
- * (exit status 0), else the fsys_goaway error (translator still there)
- * or -1 for a bad exit. */
+ * (exit status 0, if it is our child), else the fsys_goaway error
+ * (translator still there) or -1 for a bad exit. */
 kern_return_t parent_stop(struct parent_translator *t, int flags);
 
 /* Wait for T's process to end (after something else stopped it) and
