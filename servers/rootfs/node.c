@@ -7,7 +7,8 @@
  * is just going stays listed until netfs_try_dropping_softrefs, called
  * with the node locked, finds under nodes_lock that nobody took a new one,
  * takes it out and drops the table's light reference.  Then the node goes
- * (netfs_node_norefs). */
+ * (netfs_node_norefs).  A node with an active translator is kept listed
+ * while the translator runs. */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -152,6 +153,12 @@ netfs_try_dropping_softrefs(struct node *np)
 {
 	struct netnode *nn = np->nn;
 
+	/* A node with an active translator stays listed (and so in
+	 * memory, with its transbox) though nobody has it open: the
+	 * translator set on it (settrans -a, startup's /servers/exec) must
+	 * still be there at the next lookup. */
+	if (fshelp_translated(&np->transbox))
+		return;
 	pthread_mutex_lock(&nodes_lock);
 	if (nn->locp != NULL && refcounts_hard_references(&np->refcounts) == 0) {
 		hurd_ihash_locp_remove(&nodes, nn->locp);
