@@ -89,6 +89,7 @@ parent_S_io_restrict_auth(io_t object, mach_port_t *newport, mach_msg_type_name_
 	if (!node)
 		return EOPNOTSUPP;
 	__atomic_add_fetch(&node->restrict_calls, 1, __ATOMIC_RELAXED);
+	node->last_restrict_uid = nuids ? (long) uids[0] : -1;
 	*newport = node->port;
 	*newport_type = MACH_MSG_TYPE_MAKE_SEND;
 	return 0;

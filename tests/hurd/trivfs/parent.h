@@ -26,6 +26,7 @@ struct parent_node {
 	pthread_t thread;
 	int access;			/* file_check_access's answer (HURD_O_*) */
 	int restrict_calls;		/* io_restrict_auth calls */
+	long last_restrict_uid;		/* the first uid of the last one (-1: none) */
 	int duplicate_calls;		/* io_duplicate calls */
 	int sync_calls;			/* file_sync calls */
 	mode_t last_chmod;		/* file_chmod's last mode */
