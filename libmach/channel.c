@@ -34,8 +34,10 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static int *registry;
 static size_t registry_count, registry_cap;
 
-/* The token for this process's first HELLO (fork child or spawned). */
-static uint64_t pending_token;
+/* The token for this process's first HELLO (fork child or spawned), and
+ * one made for an ancestor (HELL_TASK_TOKEN of a process we descend from
+ * through a program without libmach). */
+static uint64_t pending_token, ancestor_token;
 static bool token_from_env_done;
 static bool reported;
 
@@ -201,6 +203,8 @@ take_token(void)
 			owner = strtol(t, &end, 10);
 			if (*end == ':' && owner == (long) getppid())
 				token = strtoull(end + 1, NULL, 16);
+			else if (*end == ':')
+				ancestor_token = strtoull(end + 1, NULL, 16);
 			/* Our children must not present it again. */
 			unsetenv("HELL_TASK_TOKEN");
 		}
@@ -223,6 +227,8 @@ chan_open(void)
 	chan_fd = fd;
 	req.arg[0] = HELL_CHAN_VERSION;
 	req.arg[1] = take_token();
+	req.arg[3] = ancestor_token;
+	ancestor_token = 0;
 	if (hell_chan_call(&req, NULL, 0, NULL, 0, &rep, NULL, 0) < 0 || rep.kr != KERN_SUCCESS) {
 		close(fd);
 		chan_fd = -1;

@@ -56,23 +56,55 @@ copy_send(struct ipc_space *space, mach_port_name_t name, struct ipc_port **port
 	return kr;
 }
 
+/* How far up its ancestors machd looks for the task a new process comes
+ * from (a few shells deep). */
+#define ANCESTOR_DEPTH 16
+
+/* A process with an ancestor's token (HELLO arg3): the token was made for
+ * a process that the token's owner started, of which this one descends
+ * through programs without libmach (a shell).  If that process is not
+ * bound yet (its SPAWN_BIND is still on its way), bind it now, so that
+ * this process, its descendant, becomes the child of the right task. */
+static void
+hello_bind_ancestor(struct chan *chan, uint64_t token)
+{
+	struct task *task = task_lookup_token(token);
+	pid_t p, pp;
+
+	if (!task || task->fork_child || !task->token_owner)
+		return;
+	p = linux_proc_ppid(chan->pid);
+	for (int depth = 0; p > 1 && depth < ANCESTOR_DEPTH; depth++, p = pp) {
+		pp = linux_proc_ppid(p);
+		if (pp == task->token_owner->pid) {
+			if (!task_lookup_pid(p))
+				(void) task_bind(task, p);
+			return;
+		}
+	}
+}
+
 /* The task a process that says HELLO without a token (or with none that
  * is still good) belongs to: its own if it has one (another thread, a
- * process bound by SPAWN_BIND or --boot), else a new one.  A process whose
- * parent process is a task (started by it with posix_spawn, system, a
- * shell ...) is that task's child, with its ports as after task_create;
- * one on its own (started by hell run) gets the host's default registered
- * ports and nothing else. */
+ * process bound by SPAWN_BIND or --boot), else a new one.  A process that
+ * a task's process started (with posix_spawn, system, through a shell ...)
+ * is the child of the nearest such task among its ancestors, with its
+ * ports as after task_create; one on its own (started by hell run) gets
+ * the host's default registered ports and nothing else. */
 static struct task *
 hello_task_of_process(struct chan *chan)
 {
-	struct task *task = task_lookup_pid(chan->pid), *parent;
+	struct task *task = task_lookup_pid(chan->pid), *parent = NULL;
+	pid_t p = linux_proc_ppid(chan->pid);
 
 	if (task && !task->dead)
 		return task;
-	parent = task_lookup_pid(linux_proc_ppid(chan->pid));
-	if (parent && parent->dead)
+	for (int depth = 0; p > 1 && depth < ANCESTOR_DEPTH; depth++, p = linux_proc_ppid(p)) {
+		parent = task_lookup_pid(p);
+		if (parent && !parent->dead)
+			break;
 		parent = NULL;
+	}
 	task = task_new(parent);
 	if (!parent)
 		task_set_default_registered(task);
@@ -113,6 +145,8 @@ hello(struct chan *chan, struct chan_request *r)
 				return false;
 		}
 	} else {
+		if (r->hdr.arg[3])
+			hello_bind_ancestor(chan, r->hdr.arg[3]);
 		task = hello_task_of_process(chan);
 		if (!task)
 			return false;

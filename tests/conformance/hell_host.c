@@ -3,18 +3,20 @@
  *
  * Runs as machd's boot task (boot_run.sh), which holds the privileged host
  * port as its bootstrap port.  The tasks that "connect on their own" are
- * this program again, started by a process that is not a task (--relay,
- * this program before any Mach call; a process started by a task would be
- * that task's child): --fresh N checks that it starts with N default
- * registered ports and sends a message (its parent's pid) on each; --stay
- * becomes a task, writes its pid and waits for its standard input to
- * close. */
+ * this program again, detached from us by a relay (--relay: this program
+ * before any Mach call, which forks and exits; a process that a task's
+ * process started is that task's child, however many non-task processes
+ * lie between): --fresh N checks that it starts with N default registered
+ * ports, sends a message (its pid) on each, and writes its result on its
+ * standard output; --stay becomes a task, writes its pid and waits for its
+ * standard input to close. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <hell/hell.h>
 #include <hell/hell_rpc.h>
 #include <mach/mach_param.h>
 #include "conformance.h"
@@ -31,21 +33,24 @@ release_array(mach_port_t *ports, mach_msg_type_number_t n)
 		CHECK_KR(vm_deallocate(TASK, (vm_address_t) ports, n * sizeof *ports), KERN_SUCCESS);
 }
 
-/* In the relay: start ARGV[2..] and give back its exit status. */
+/* In the relay: a child that runs ARGV[2..] once we have exited, so that
+ * no task is among its ancestors. */
 static int
 relay(char **argv)
 {
-	pid_t pid;
-	int status;
+	pid_t me = getpid(), pid = fork();
 
-	if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv + 2, environ) != 0 ||
-	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return 1;
-	return WEXITSTATUS(status);
+	if (pid == 0) {
+		while (getppid() == me)
+			usleep(1000);
+		execv("/proc/self/exe", argv + 2);
+		_exit(127);
+	}
+	return pid > 0 ? 0 : 1;
 }
 
-/* A process that is no fork or spawn of a task, through a relay: a task of
- * its own.  The relay's pid. */
+/* A process that is no fork or spawn of a task, detached by a relay: a
+ * task of its own.  The relay's pid (it ends at once). */
 static pid_t
 start(char *mode, char *arg, int in_fd, int out_fd)
 {
@@ -75,6 +80,8 @@ reap(pid_t pid)
 static int
 fresh(int n)
 {
+	char result;
+
 	mach_port_t *got = NULL, boot = 1;
 	mach_msg_type_number_t count = 0;
 
@@ -85,13 +92,15 @@ fresh(int n)
 	for (int i = 0; i < (int) count; i++) {
 		if (i < n) {
 			CHECK_EQ(testlib_type(got[i]), MACH_PORT_TYPE_SEND);
-			CHECK_KR(send_int(got[i], MACH_MSG_TYPE_COPY_SEND, getppid(), 1000 + i),
+			CHECK_KR(send_int(got[i], MACH_MSG_TYPE_COPY_SEND, getpid(), 1000 + i),
 				 MACH_MSG_SUCCESS);
 		} else {
 			CHECK_EQ(got[i], MACH_PORT_NULL);
 		}
 	}
 	release_array(got, count);
+	result = testlib_failures ? '1' : '0';
+	CHECK_EQ(write(1, &result, 1), 1);
 	return TEST_DONE();
 }
 
@@ -108,16 +117,51 @@ stay(void)
 	return TEST_DONE();
 }
 
-/* A message with id ID must be queued on PORT, from process FROM. */
+/* A message with id ID must be queued on PORT, from another process. */
 static void
-expect_int(mach_port_t port, mach_msg_id_t id, pid_t from)
+expect_int(mach_port_t port, mach_msg_id_t id)
 {
 	msgbuf_t buf;
 	int_msg_t *m = (int_msg_t *) &buf;
 
 	CHECK_KR(msg_recv(port, &buf, sizeof buf, WAIT_MS), MACH_MSG_SUCCESS);
 	CHECK_EQ(buf.head.msgh_id, id);
-	CHECK_EQ(m->value, from);
+	CHECK(m->value > 0 && m->value != getpid());
+}
+
+/* Run --fresh N detached; its messages are the caller's to receive, and
+ * RESULT_FD then gives its verdict. */
+static int
+fresh_start(const char *n)
+{
+	int out[2];
+
+	CHECK_EQ(pipe2(out, O_CLOEXEC), 0);
+	reap(start("--fresh", (char *) n, -1, out[1]));
+	close(out[1]);
+	return out[0];
+}
+
+/* Its verdict; then wait until machd has seen it end (it is not our
+ * child: no waitpid), so that the rights it held are gone. */
+static void
+fresh_result(int fd)
+{
+	char c = 0, junk[256];
+	struct hell_machd_stats st;
+
+	CHECK_EQ(read(fd, &c, 1), 1);
+	CHECK_EQ(c, '0');
+	while (read(fd, junk, sizeof junk) > 0)
+		;	/* its summary line, then its end */
+	close(fd);
+	for (int tries = 0; tries < 300; tries++) {
+		CHECK_KR(hell_machd_stats(&st), KERN_SUCCESS);
+		if (st.tasks == 1)
+			break;	/* us alone */
+		usleep(10000);
+	}
+	CHECK_EQ(st.tasks, 1);
 }
 
 static void
@@ -153,7 +197,7 @@ test_init_ports(mach_port_t priv)
 	mach_port_t a = testlib_port_with_send(), b = testlib_port_with_send();
 	mach_port_t two[2] = { a, b }, *mine = NULL;
 	mach_msg_type_number_t count = 0;
-	pid_t pid;
+	int fd;
 
 	/* Copied: we keep ours, machd holds another (mps_srights says
 	 * whether any send right exists). */
@@ -164,10 +208,10 @@ test_init_ports(mach_port_t priv)
 	CHECK_EQ(port_status(a).mps_srights, 1);
 
 	/* A task connecting on its own starts with them. */
-	pid = start("--fresh", "2", -1, -1);
-	expect_int(a, 1000, pid);
-	expect_int(b, 1001, pid);
-	reap(pid);
+	fd = fresh_start("2");
+	expect_int(a, 1000);
+	expect_int(b, 1001);
+	fresh_result(fd);
 	/* Not the registered ports of tasks that exist already (ours). */
 	CHECK_KR(mach_ports_lookup(TASK, &mine, &count), KERN_SUCCESS);
 	CHECK_EQ(count, TASK_PORT_REGISTER_MAX);
@@ -178,9 +222,9 @@ test_init_ports(mach_port_t priv)
 	/* A new set replaces the old one: machd's right to a goes. */
 	CHECK_KR(hell_host_set_init_ports(priv, &b, 1), KERN_SUCCESS);
 	CHECK_EQ(port_status(a).mps_srights, 0);
-	pid = start("--fresh", "1", -1, -1);
-	expect_int(b, 1000, pid);
-	reap(pid);
+	fd = fresh_start("1");
+	expect_int(b, 1000);
+	fresh_result(fd);
 	CHECK_EQ(queued(a), 0);
 
 	/* None. */
@@ -188,17 +232,16 @@ test_init_ports(mach_port_t priv)
 	CHECK_EQ(port_status(b).mps_srights, 1);
 	CHECK_KR(hell_host_set_init_ports(priv, NULL, 0), KERN_SUCCESS);
 	CHECK_EQ(port_status(b).mps_srights, 0);
-	pid = start("--fresh", "0", -1, -1);
-	reap(pid);
+	fresh_result(fresh_start("0"));
 
 	/* Kept by machd with no other sender: a new task still reaches the
 	 * port. */
 	CHECK_KR(mach_port_insert_right(TASK, a, a, MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
 	CHECK_KR(hell_host_set_init_ports(priv, &a, 1), KERN_SUCCESS);
 	CHECK_KR(mach_port_deallocate(TASK, a), KERN_SUCCESS);
-	pid = start("--fresh", "1", -1, -1);
-	expect_int(a, 1000, pid);
-	reap(pid);
+	fd = fresh_start("1");
+	expect_int(a, 1000);
+	fresh_result(fd);
 	/* Left set: machd drops it when it ends (its leak check). */
 	CHECK_KR(mach_port_destroy(TASK, a), KERN_SUCCESS);
 	CHECK_KR(mach_port_destroy(TASK, b), KERN_SUCCESS);
@@ -215,11 +258,11 @@ test_tasks(mach_port_t priv)
 	bool self_seen = false;
 	char c;
 	int pid = -1;
-	pid_t relay_pid, child = 0;
+	pid_t child = 0;
 
 	CHECK_EQ(pipe2(to_child, O_CLOEXEC), 0);
 	CHECK_EQ(pipe2(from_child, O_CLOEXEC), 0);
-	relay_pid = start("--stay", NULL, to_child[0], from_child[1]);
+	reap(start("--stay", NULL, to_child[0], from_child[1]));
 	close(to_child[0]);
 	close(from_child[1]);
 	/* It is a task now. */
@@ -252,7 +295,6 @@ test_tasks(mach_port_t priv)
 	while (read(from_child[0], &c, 1) > 0)
 		;	/* its summary line, then the end */
 	close(from_child[0]);
-	reap(relay_pid);
 	for (int tries = 0; tries < 300 && testlib_type(child_task) != MACH_PORT_TYPE_DEAD_NAME; tries++)
 		usleep(10000);
 	CHECK_EQ(testlib_type(child_task), MACH_PORT_TYPE_DEAD_NAME);

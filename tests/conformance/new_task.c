@@ -8,8 +8,9 @@
  * privileged host port, its bootstrap port.  HELL announces a task when it
  * gets its process (docs/differences.md): fork children, hell_task_spawn,
  * task_create + hell_task_exec, processes the task started with
- * posix_spawn, and processes on their own (parent MACH_PORT_NULL).  The
- * children are this program again (--child FD, --relay): a child lives
+ * posix_spawn, and processes on their own (parent MACH_PORT_NULL: detached
+ * by --relay, which forks and exits).  The children are this program
+ * again (--child FD): a child lives
  * until the descriptor FD (a pipe) reads end of file, so that its task is
  * alive when the notification is looked at. */
 #include <fcntl.h>
@@ -119,16 +120,20 @@ reap(pid_t pid)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* A child that runs ARGV[2..] once we (no task) have exited: no task is
+ * among its ancestors, so it is a task on its own. */
 static int
 relay(char **argv)
 {
-	pid_t pid;
-	int status;
+	pid_t me = getpid(), pid = fork();
 
-	if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv + 2, environ) != 0 ||
-	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return 1;
-	return WEXITSTATUS(status);
+	if (pid == 0) {
+		while (getppid() == me)
+			usleep(1000);
+		execv("/proc/self/exe", argv + 2);
+		_exit(127);
+	}
+	return pid > 0 ? 0 : 1;
 }
 
 static void
@@ -214,12 +219,18 @@ main(int argc, char **argv)
 	/* A process on its own (its parent, the relay, is no task). */
 	hold_open();
 	CHECK_EQ(posix_spawn(&pid, relayed[0], NULL, NULL, relayed, environ), 0);
+	reap(pid);
 	CHECK_KR(receive(port, WAIT_MS), MACH_MSG_SUCCESS);
 	CHECK_EQ(seen.parent, MACH_PORT_NULL);
 	CHECK_EQ(testlib_type(seen.task), MACH_PORT_TYPE_SEND);
+	{
+		int tpid = -1;
+
+		CHECK_KR(hell_task_pid(seen.task, &tpid), KERN_SUCCESS);
+		CHECK(tpid > 0 && tpid != pid && tpid != getpid());
+	}
 	CHECK_KR(mach_port_deallocate(TASK, seen.task), KERN_SUCCESS);
 	hold_release();
-	reap(pid);
 
 	/* Once the registered port has died, another may be registered. */
 	CHECK_KR(mach_port_destroy(TASK, port), KERN_SUCCESS);

@@ -60,6 +60,18 @@ expect_int(mach_port_t port, mach_msg_id_t id, pid_t from)
 	CHECK_EQ(m->value, from);
 }
 
+/* The same from a process we do not know the pid of. */
+static void
+expect_any(mach_port_t port, mach_msg_id_t id)
+{
+	msgbuf_t buf;
+	int_msg_t *m = (int_msg_t *) &buf;
+
+	CHECK_KR(msg_recv(port, &buf, sizeof buf, WAIT_MS), MACH_MSG_SUCCESS);
+	CHECK_EQ(buf.head.msgh_id, id);
+	CHECK(m->value > 0 && m->value != getpid());
+}
+
 static void
 reap(pid_t pid)
 {
@@ -113,28 +125,30 @@ main(int argc, char **argv)
 	reap(pid);
 
 	/* Through a shell spawned the same way: the shell (no libmach) is no
-	 * task, so its child is a task on its own, with no registered port
-	 * (the host's defaults, none here). */
+	 * task, but its child still descends from our process, so it is our
+	 * child task. */
 	{
-		char cmd[64];
+		char cmd[128];
 		char *sh[] = { "sh", "-c", cmd, NULL };
 
-		snprintf(cmd, sizeof cmd, "/proc/%d/exe --check 0; exit $?", (int) getpid());
+		snprintf(cmd, sizeof cmd, "/proc/%d/exe --check 2; exit $?", (int) getpid());
 		CHECK_EQ(posix_spawnp(&pid, "sh", NULL, NULL, sh, environ), 0);
+		expect_any(a, 1000);
+		expect_any(b, 1001);
 		reap(pid);
 
-		/* A shell that hell_task_spawn started is a task (bound to
-		 * its process), so its child is its child task: our
-		 * registered ports, passed on through the shell's task.  Its
-		 * HELL_TASK_TOKEN, inherited through the shell, is not its
-		 * own and is ignored. */
-		snprintf(cmd, sizeof cmd, "/proc/%d/exe --check 2; exit $?", (int) getpid());
+		/* Two shells down from one hell_task_spawn started: the
+		 * outer shell is a task (bound to its process), the inner
+		 * one is not; the program is the outer shell's child task,
+		 * with our registered ports passed on.  HELL_TASK_TOKEN,
+		 * inherited through both, is not the program's own. */
+		snprintf(cmd, sizeof cmd, "sh -c '/proc/%d/exe --check 2; exit $?'; exit $?",
+			 (int) getpid());
 		CHECK_KR(hell_task_spawn("sh", sh, NULL, NULL, NULL, &pid), KERN_SUCCESS);
-		CHECK_KR(msg_recv(a, &(msgbuf_t) { 0 }, sizeof(msgbuf_t), WAIT_MS), MACH_MSG_SUCCESS);
-		CHECK_KR(msg_recv(b, &(msgbuf_t) { 0 }, sizeof(msgbuf_t), WAIT_MS), MACH_MSG_SUCCESS);
+		expect_any(a, 1000);
+		expect_any(b, 1001);
 		reap(pid);
 	}
-
 	CHECK_KR(mach_ports_register(TASK, NULL, 0), KERN_SUCCESS);
 	CHECK_KR(mach_port_destroy(TASK, a), KERN_SUCCESS);
 	CHECK_KR(mach_port_destroy(TASK, b), KERN_SUCCESS);
