@@ -227,6 +227,7 @@ chan_open(void)
 	chan_fd = fd;
 	req.arg[0] = HELL_CHAN_VERSION;
 	req.arg[1] = take_token();
+	req.arg[2] = (uint64_t) gettid();
 	req.arg[3] = ancestor_token;
 	ancestor_token = 0;
 	if (hell_chan_call(&req, NULL, 0, NULL, 0, &rep, NULL, 0) < 0 || rep.kr != KERN_SUCCESS) {

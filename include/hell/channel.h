@@ -46,8 +46,9 @@
 
 enum hell_op {
 	HELL_OP_HELLO = 1,	/* arg0 = version, arg1 = token (fork/spawn, or 0),
-				   arg3 = an ancestor's token (HELL_TASK_TOKEN not
-				   made for this process), or 0 */
+				   arg2 = the thread's Linux tid, arg3 = an
+				   ancestor's token (HELL_TASK_TOKEN not made
+				   for this process), or 0 */
 	HELL_OP_MACH_MSG,	/* mach_msg_trap: see struct hell_req */
 	HELL_OP_REPLY_PORT,	/* mach_reply_port */
 	HELL_OP_TASK_SELF,	/* mach_task_self: a new send right (uref) */

@@ -90,6 +90,7 @@ send_phase(struct thread *t, struct chan_request *r)
 		ipc_kmsg_free(kmsg);
 		return mr;
 	}
+	t->task->messages_sent++;
 	mr = ipc_mqueue_send(kmsg, t, t->option, t->timeout);
 	if (mr == MACH_SEND_TIMED_OUT) {
 		/* Not sent: the sender gets it back (pseudo-receive). */

@@ -38,6 +38,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 uint64_t task_count;
@@ -55,12 +56,16 @@ struct task *
 task_new(struct task *parent)
 {
 	struct task *task = machd_zalloc(sizeof *task);
+	struct timespec now;
 
 	task->pidfd = -1;
 	task->space = ipc_space_create(task);
 	list_init(&task->threads);
 	task->self = kobject_port_alloc(IKOT_TASK, task);
 	task->kernel_port = task->self;
+	clock_gettime(CLOCK_REALTIME, &now);
+	task->created.seconds = now.tv_sec;
+	task->created.nanoseconds = now.tv_nsec;
 	if (parent) {
 		/* GNU Mach's ipc_task_init. */
 		task->bootstrap = ipc_port_copy_send(parent->bootstrap);

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <mach/task_special_ports.h>
 #include <mach/mach_param.h>
+#include <mach/time_value.h>
 
 #define TASK_REGISTERED_MAX TASK_PORT_REGISTER_MAX	/* 4, <mach/mach_param.h> */
 
@@ -35,6 +36,10 @@ struct task {
 	mach_port_name_t fork_thread_name; /* fork child: name for its first thread */
 	struct task *creator;		/* the task that made it, while it lives:
 					   the parent in mach_notify_new_task */
+
+	time_value64_t created;		/* when task_new made it (wall clock) */
+	/* Messages its threads sent and received (task_info). */
+	uint64_t messages_sent, messages_received;
 
 	struct list all_link;
 	bool dead;

@@ -184,6 +184,7 @@ thread_deliver(struct thread *thread, struct ipc_kmsg *kmsg, mach_port_seqno_t s
 		return;
 	}
 	mr = ipc_kmsg_copyout(kmsg, space, seqno, out);
+	thread->task->messages_received++;
 	reply_message(thread, mr, kmsg, out);
 }
 

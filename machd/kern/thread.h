@@ -4,6 +4,7 @@
 
 #include "../ipc/ipc.h"
 #include <hell/channel.h>
+#include <sys/types.h>
 
 struct chan;
 
@@ -13,6 +14,7 @@ struct thread {
 	struct task *task;
 	struct chan *chan;
 	struct ipc_port *port;		/* the thread port (kernel object) */
+	pid_t tid;			/* its Linux thread, 0 if not known */
 	struct list task_link;		/* on task->threads */
 
 	/* What the thread is blocked in, if anything. */

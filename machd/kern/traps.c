@@ -153,6 +153,9 @@ hello(struct chan *chan, struct chan_request *r)
 	}
 	thread = thread_create(task, chan);
 	chan->thread = thread;
+	/* The task's word: kept only if it is a thread of the process. */
+	if (linux_thread_of(chan->pid, (pid_t) r->hdr.arg[2]))
+		thread->tid = (pid_t) r->hdr.arg[2];
 	if (task->fork_thread_name) {
 		/* The fork child's first thread takes the name the forking
 		 * thread's port had in the parent. */

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -104,16 +105,15 @@ linux_pidfd_kill(int pidfd, int sig)
 	return KERN_SUCCESS;
 }
 
-/* Read /proc/PID/stat and return the text after the command's ")". */
+/* Read PATH (a /proc/.../stat file) and return the text after the
+ * command's ")", the command itself into COMM (if not NULL). */
 static bool
-proc_stat(pid_t pid, char *buf, size_t len, char **rest, char *comm, size_t commlen)
+read_stat(const char *path, char *buf, size_t len, char **rest, char *comm, size_t commlen)
 {
-	char path[64];
 	int fd;
 	ssize_t n;
 	char *open_paren, *close_paren;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -124,7 +124,7 @@ proc_stat(pid_t pid, char *buf, size_t len, char **rest, char *comm, size_t comm
 	buf[n] = 0;
 	open_paren = strchr(buf, '(');
 	close_paren = strrchr(buf, ')');
-	if (!open_paren || !close_paren || close_paren < open_paren)
+	if (!open_paren || !close_paren || close_paren < open_paren || close_paren[1] != ' ')
 		return false;
 	if (comm) {
 		size_t cl = (size_t) (close_paren - open_paren - 1);
@@ -136,6 +136,15 @@ proc_stat(pid_t pid, char *buf, size_t len, char **rest, char *comm, size_t comm
 	}
 	*rest = close_paren + 2;
 	return true;
+}
+
+static bool
+proc_stat(pid_t pid, char *buf, size_t len, char **rest, char *comm, size_t commlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+	return read_stat(path, buf, len, rest, comm, commlen);
 }
 
 pid_t
@@ -161,28 +170,118 @@ linux_proc_comm(pid_t pid, char *comm, size_t len)
 		snprintf(comm, len, "pid %d", (int) pid);
 }
 
+/* The fields of a stat line after the command: field 3 (state) is
+ * f[0], field N is f[N - 3] (proc(5)). */
+#define STAT_FIELDS 37
+static bool
+parse_stat(char *rest, char *state, long long f[STAT_FIELDS])
+{
+	char *p = rest, *end;
+
+	*state = *p;
+	if (!*p || p[1] != ' ')
+		return false;
+	p += 2;
+	f[0] = 0;
+	for (int i = 1; i < STAT_FIELDS; i++) {
+		f[i] = strtoll(p, &end, 10);
+		if (end == p)
+			return false;
+		p = end;
+	}
+	return true;
+}
+
+static bool
+usage_from(char *rest, struct linux_proc_usage *u)
+{
+	long long f[STAT_FIELDS];
+	uint64_t tick = (uint64_t) sysconf(_SC_CLK_TCK), page = (uint64_t) sysconf(_SC_PAGESIZE);
+
+	if (!parse_stat(rest, &u->state, f))
+		return false;
+	u->minflt = (uint64_t) f[10 - 3];
+	u->majflt = (uint64_t) f[12 - 3];
+	u->utime_us = (uint64_t) f[14 - 3] * 1000000u / tick;
+	u->stime_us = (uint64_t) f[15 - 3] * 1000000u / tick;
+	u->nice = (int) f[19 - 3];
+	u->start_us = (uint64_t) f[22 - 3] * 1000000u / tick;
+	u->vsize = (uint64_t) f[23 - 3];
+	u->rss = (uint64_t) f[24 - 3] * page;
+	u->processor = (int) f[39 - 3];
+	return true;
+}
+
 bool
 linux_proc_usage(pid_t pid, struct linux_proc_usage *u)
 {
 	char buf[2048], *rest;
-	unsigned long utime, stime, vsize;
-	unsigned long long start;
-	long rss, tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
 
-	if (!proc_stat(pid, buf, sizeof buf, &rest, NULL, 0))
+	return proc_stat(pid, buf, sizeof buf, &rest, NULL, 0) && usage_from(rest, u);
+}
+
+bool
+linux_thread_usage(pid_t pid, pid_t tid, struct linux_proc_usage *u)
+{
+	char buf[2048], path[64], *rest;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int) pid, (int) tid);
+	return read_stat(path, buf, sizeof buf, &rest, NULL, 0) && usage_from(rest, u);
+}
+
+bool
+linux_thread_of(pid_t pid, pid_t tid)
+{
+	char path[64];
+
+	if (pid <= 0 || tid <= 0)
 		return false;
-	/* Fields 3.. after the command: state ppid pgrp session tty tpgid
-	 * flags minflt cminflt majflt cmajflt utime stime cutime cstime
-	 * priority nice threads itrealvalue starttime vsize rss */
-	if (sscanf(rest, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d %*d %*d %llu %lu %ld",
-		   &utime, &stime, &start, &vsize, &rss) != 5)
-		return false;
-	u->utime_us = (uint64_t) utime * 1000000u / (uint64_t) tick;
-	u->stime_us = (uint64_t) stime * 1000000u / (uint64_t) tick;
-	u->start_us = (uint64_t) start * 1000000u / (uint64_t) tick;
-	u->vsize = vsize;
-	u->rss = (uint64_t) rss * (uint64_t) page;
-	return true;
+	snprintf(path, sizeof path, "/proc/%d/task/%d", (int) pid, (int) tid);
+	return access(path, F_OK) == 0;
+}
+
+/* Addresses from here up are the kernel's ([vsyscall]): not the task's. */
+#define USER_ADDRESS_END 0x800000000000ull
+
+kern_return_t
+linux_proc_region(pid_t pid, uint64_t addr, struct linux_region *r)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	kern_return_t kr = KERN_NO_SPACE;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int) pid);
+	f = fopen(path, "re");
+	if (!f)
+		return linux_errno_to_kr(errno);
+	/* Lines are "start-end perms offset dev inode [path]", in address
+	 * order.  Whole lines (getline): a file name is the task's to choose
+	 * and must never read as a mapping. */
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long long start, end, offset;
+		char perms[5];
+
+		if (sscanf(line, "%llx-%llx %4s %llx", &start, &end, perms, &offset) != 4 ||
+		    strlen(perms) != 4)
+			continue;
+		if (start >= USER_ADDRESS_END)
+			break;
+		if (end <= addr)
+			continue;
+		r->start = start;
+		r->end = end;
+		r->offset = offset;
+		r->read = perms[0] == 'r';
+		r->write = perms[1] == 'w';
+		r->execute = perms[2] == 'x';
+		r->shared = perms[3] == 's';
+		kr = KERN_SUCCESS;
+		break;
+	}
+	free(line);
+	fclose(f);
+	return kr;
 }
 
 static cpu_set_t start_cpus;

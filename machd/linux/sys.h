@@ -26,11 +26,28 @@ kern_return_t linux_pidfd_kill(int pidfd, int sig);
 pid_t linux_proc_ppid(pid_t pid);
 /* The command name of PID into BUF (at most LEN bytes, NUL-terminated). */
 void linux_proc_comm(pid_t pid, char *buf, size_t len);
-/* Resident and virtual size (bytes) and CPU times (µs) of PID. */
+/* Resident and virtual size (bytes), CPU times and start (µs since boot),
+ * page faults, scheduling of process PID, or of its thread TID
+ * (linux_thread_usage; the sizes are the process's). */
 struct linux_proc_usage {
 	uint64_t vsize, rss, utime_us, stime_us, start_us;
+	uint64_t minflt, majflt;
+	char state;		/* R, S, D, T, t, Z, X ... */
+	int nice;		/* -20 .. 19 */
+	int processor;		/* the CPU it last ran on */
 };
 bool linux_proc_usage(pid_t pid, struct linux_proc_usage *u);
+bool linux_thread_usage(pid_t pid, pid_t tid, struct linux_proc_usage *u);
+/* Is TID a thread of process PID? */
+bool linux_thread_of(pid_t pid, pid_t tid);
+/* The first mapping of PID that ends above ADDR (/proc/PID/maps), in the
+ * user half of the address space.  KERN_SUCCESS, KERN_NO_SPACE if there
+ * is none, or the error of reading the map. */
+struct linux_region {
+	uint64_t start, end, offset;
+	bool read, write, execute, shared;
+};
+kern_return_t linux_proc_region(pid_t pid, uint64_t addr, struct linux_region *r);
 /* What a process machd starts must not inherit from machd: its CPU
  * affinity (machd keeps to one CPU) and its raised limit of open files.
  * Called once at start, before machd changes them. */
