@@ -105,31 +105,71 @@ program_environment(const char *envp, size_t envplen)
  * which its headers keep to the kernel). */
 #define REGISTERED_PORTS_MAX 4
 
-/* Register BOOT's port as TASK's slot 0, keeping its other registered
- * ports.  0 or a Mach error. */
-static error_t
-register_startup_port(task_t task, struct bootinfo *boot)
+/* TASK's registered ports, as mach_ports_lookup gave them. */
+struct registered {
+	mach_port_t *ports;
+	mach_msg_type_number_t count;
+};
+
+/* Drop SAVED's rights and memory. */
+static void
+registered_free(struct registered *saved)
 {
-	mach_port_t *old = NULL, ports[REGISTERED_PORTS_MAX];
-	mach_msg_type_number_t nold = 0, n, i;
+	mach_msg_type_number_t i;
+
+	for (i = 0; i < saved->count; i++)
+		if (MACH_PORT_VALID(saved->ports[i]))
+			mach_port_deallocate(mach_task_self(), saved->ports[i]);
+	vm_deallocate(mach_task_self(), (vm_address_t) saved->ports,
+		      saved->count * sizeof *saved->ports);
+	saved->ports = NULL;
+	saved->count = 0;
+}
+
+/* Register BOOT's port as TASK's slot 0, keeping its other registered
+ * ports; what was registered before goes in *SAVED (for
+ * registered_restore if the program does not start).  0 or a Mach
+ * error. */
+static error_t
+register_startup_port(task_t task, struct bootinfo *boot, struct registered *saved)
+{
+	mach_port_t ports[REGISTERED_PORTS_MAX];
+	mach_msg_type_number_t n, i;
 	error_t err;
 
-	err = mach_ports_lookup(task, &old, &nold);
+	saved->ports = NULL;
+	saved->count = 0;
+	err = mach_ports_lookup(task, &saved->ports, &saved->count);
 	if (err)
 		return err;
-	n = nold > REGISTERED_PORTS_MAX ? REGISTERED_PORTS_MAX : nold;
+	n = saved->count > REGISTERED_PORTS_MAX ? REGISTERED_PORTS_MAX : saved->count;
 	if (n == 0)
 		n = 1;
+	/* A registered port that died is dropped, not registered again. */
 	for (i = 0; i < n; i++)
-		ports[i] = i < nold ? old[i] : MACH_PORT_NULL;
+		ports[i] = i < saved->count && MACH_PORT_VALID(saved->ports[i]) ?
+			   saved->ports[i] : MACH_PORT_NULL;
 	ports[0] = ports_get_send_right(boot);
 	err = mach_ports_register(task, ports, n);
 	mach_port_deallocate(mach_task_self(), ports[0]);
-	for (i = 0; i < nold; i++)
-		if (MACH_PORT_VALID(old[i]))
-			mach_port_deallocate(mach_task_self(), old[i]);
-	vm_deallocate(mach_task_self(), (vm_address_t) old, nold * sizeof *old);
+	if (err)
+		registered_free(saved);
 	return err;
+}
+
+/* Put back the registered ports of SAVED in TASK (the program did not
+ * start: the embryo stays as the caller made it), and free SAVED. */
+static void
+registered_restore(task_t task, struct registered *saved)
+{
+	mach_port_t ports[REGISTERED_PORTS_MAX];
+	mach_msg_type_number_t n, i;
+
+	n = saved->count > REGISTERED_PORTS_MAX ? REGISTERED_PORTS_MAX : saved->count;
+	for (i = 0; i < n; i++)
+		ports[i] = MACH_PORT_VALID(saved->ports[i]) ? saved->ports[i] : MACH_PORT_NULL;
+	mach_ports_register(task, ports, n);
+	registered_free(saved);
 }
 
 /* An error of hell_task_exec in errno terms. */
@@ -158,6 +198,7 @@ S_exec_exec_paths(struct trivfs_protid *cred, mach_port_t file, mach_port_t task
 		  const_mach_port_name_array_t destroynames, mach_msg_type_number_t ndestroy)
 {
 	struct execdata_filled defaults = { 0 };
+	struct registered saved;
 	struct bootinfo *boot;
 	char **args = NULL, **env = NULL;
 	mach_msg_type_number_t i;
@@ -206,15 +247,17 @@ S_exec_exec_paths(struct trivfs_protid *cred, mach_port_t file, mach_port_t task
 			      portarray, nports, intarray, nints, &boot);
 	if (err)
 		goto out_fd;
-	err = register_startup_port(task, boot);
+	err = register_startup_port(task, boot, &saved);
 	if (err)
 		goto out_boot;
 
 	kr = hell_task_exec(task, abspath[0] ? abspath : path, fd, args, env, NULL, &pid);
 	if (kr) {
 		err = start_error(kr, errno);
+		registered_restore(task, &saved);
 		goto out_boot;
 	}
+	registered_free(&saved);
 	close(fd);
 
 	/* The program runs.  The names the caller wanted gone from its

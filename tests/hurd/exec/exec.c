@@ -324,7 +324,18 @@ main(int argc, char **argv)
 	CHECK_KR(parent_open(&t, HURD_O_READ, &notify_unused), EACCES); /* no file to read */
 
 	CHECK_KR(task_create(mach_task_self(), 0, &task), KERN_SUCCESS);
-	check_hostile(task);
+	{
+		/* A failed exec leaves the embryo's registered ports as they were. */
+		mach_port_t before = startup_port_of(task), after;
+
+		check_hostile(task);
+		after = startup_port_of(task);
+		CHECK_EQ(after, before);
+		if (MACH_PORT_VALID(before))
+			mach_port_deallocate(mach_task_self(), before);
+		if (MACH_PORT_VALID(after))
+			mach_port_deallocate(mach_task_self(), after);
+	}
 	check_exec(task, notify);
 	mach_port_deallocate(mach_task_self(), task);
 	check_defaults(notify);
