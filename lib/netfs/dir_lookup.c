@@ -73,6 +73,18 @@ retry_at_parent(struct lookup *l, mach_port_t parent, const char *rest, int trai
 	return set_retry_name(l, "", rest, trailing_slash);
 }
 
+/* Drop our reference to PI, a protid made in this lookup (on NP or its
+ * directory).  If it is the last, its release takes its node's lock, which
+ * may be NP's, held by the caller: let go of it meanwhile (the lookup's
+ * reference keeps NP). */
+static void
+discard_protid(struct node *np, struct protid *pi)
+{
+	pthread_mutex_unlock(&np->lock);
+	ports_port_deref(pi);
+	pthread_mutex_lock(&np->lock);
+}
+
 /* NP (locked; found in DNP, held) has a translator: fetch its root into
  * the reply, with the rest of the path REST.  WALKED names NP from the
  * file system's root, for the list of active translators.  ENOENT when the
@@ -112,7 +124,7 @@ lookup_translated(struct lookup *l, struct node *dnp, struct node *np, int lastc
 				l->do_retry, l->retry_name, l->retry_port);
 	mach_port_deallocate(mach_task_self(), dirport);
 	if (err) {
-		ports_port_deref(dirpi);
+		discard_protid(np, dirpi);
 		return err;
 	}
 	*l->retry_port_type = MACH_MSG_TYPE_MOVE_SEND;
@@ -126,7 +138,7 @@ lookup_translated(struct lookup *l, struct node *dnp, struct node *np, int lastc
 		if (n < 0 || (size_t) n >= sizeof(string_t) - used) {
 			mach_port_deallocate(mach_task_self(), *l->retry_port);
 			*l->retry_port = MACH_PORT_NULL;
-			ports_port_deref(dirpi);
+			discard_protid(np, dirpi);
 			return ENAMETOOLONG;
 		}
 	}
@@ -141,7 +153,7 @@ lookup_translated(struct lookup *l, struct node *dnp, struct node *np, int lastc
 					     &np->transbox);
 		free(translated_name);
 	}
-	ports_port_deref(dirpi);
+	discard_protid(np, dirpi);
 	return 0;
 }
 
@@ -195,7 +207,7 @@ lookup_open(struct lookup *l, struct node *np, int mustbedir, int newnode, const
 		err = fshelp_rlock_tweak(&np->userlock, &np->lock, &newpi->po->lock_status,
 					 O_READ | O_WRITE, 0, 0, F_SETLK64, &lock, MACH_PORT_NULL);
 		if (err) {
-			ports_port_deref(newpi);
+			discard_protid(np, newpi);
 			return err;
 		}
 	}
@@ -206,7 +218,7 @@ lookup_open(struct lookup *l, struct node *np, int mustbedir, int newnode, const
 	else if (asprintf(&newpi->po->path, "%s/%s", dirpo->path, relpath) < 0)
 		newpi->po->path = NULL;
 	if (newpi->po->path == NULL) {
-		ports_port_deref(newpi);
+		discard_protid(np, newpi);
 		return ENOMEM;
 	}
 
