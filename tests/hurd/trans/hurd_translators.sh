@@ -44,11 +44,12 @@ libs="$(pkg-config --libs hell-trivfs) -pthread"
 for dir in $(pkg-config --libs-only-L hell-trivfs hell); do
 	libs="$libs -Wl,-rpath,${dir#-L}"
 done
+cc=${CC:-cc}	# the build's compiler (its sanitizers' runtime must match)
 build_one() {	# NAME [SOURCES...]: 0 if NAME was built
 	local name=$1
 	shift
 	# shellcheck disable=SC2086
-	cc $cflags "$@" -o "$name" $libs 2> "$name.log"
+	$cc $cflags "$@" -o "$name" $libs 2> "$name.log"
 }
 
 for t in hello hello-mt firmlink; do
