@@ -22,6 +22,13 @@ error_t _hurd_init_failure (void);
  * reauthenticate everything with it.  */
 error_t _hurd_setauth_consume (auth_t new_auth);
 
+/* Prove AUTH's ids to proc through the process's proc port PROC (today's
+ * protocol: proc_reauthenticate, the auth rendezvous, then
+ * proc_reauthenticate_complete on the new port).  The process's new proc
+ * port, or MACH_PORT_NULL if any step failed.  Neither argument is
+ * consumed; no port cell is touched.  */
+mach_port_t _hurd_proc_reauth (process_t proc, auth_t auth);
+
 /* Call LOOKUP (dir_lookup, with FLAGS turned into wire flags, if NULL)
  * defensively: *RESULT is MACH_PORT_NULL unless it succeeded, RETRY_NAME
  * is always a terminated string, and a server that does not do

@@ -108,6 +108,26 @@ own_proc_port(void)
 	if (proc_task2proc(generic, mach_task_self(), &own) != KERN_SUCCESS)
 		own = MACH_PORT_NULL;
 	_hurd_port_free(cell, &link, generic);
+
+	/* A task that connected on its own has no ids at proc yet (on the Hurd
+	 * a new process gets its parent's with proc_child); prove the auth
+	 * handle's, so that tools run with the same ids (ps, portinfo)
+	 * may look at it.  */
+	struct hurd_port *auth_cell = &init_cells[INIT_PORT_AUTH];
+	pthread_mutex_lock(&auth_cell->lock);
+	mach_port_t auth = auth_cell->port;
+	if (MACH_PORT_VALID(auth))
+		mach_port_mod_refs(mach_task_self(), auth, MACH_PORT_RIGHT_SEND, 1);
+	pthread_mutex_unlock(&auth_cell->lock);
+	if (MACH_PORT_VALID(own) && MACH_PORT_VALID(auth)) {
+		mach_port_t proven = _hurd_proc_reauth(own, auth);
+		if (MACH_PORT_VALID(proven)) {
+			mach_port_deallocate(mach_task_self(), own);
+			own = proven;
+		}
+	}
+	if (MACH_PORT_VALID(auth))
+		mach_port_deallocate(mach_task_self(), auth);
 	cell_set(cell, own);
 }
 

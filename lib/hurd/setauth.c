@@ -49,44 +49,42 @@ reauth_cell(struct hurd_port *cell, auth_t new_auth)
 		_hurd_port_set(cell, newport);
 }
 
-/* Tell proc who we are now: reauthenticate the proc port (proc keeps the
- * same port; auth_user_authenticate's answer is not needed) and set the
- * process's owner to the first effective uid.  */
+mach_port_t
+_hurd_proc_reauth(process_t proc, auth_t auth)
+{
+	mach_port_t ref, newport = MACH_PORT_NULL;
+
+	if (!MACH_PORT_VALID(proc) || !MACH_PORT_VALID(auth))
+		return MACH_PORT_NULL;
+	ref = mach_reply_port();
+	if (!MACH_PORT_VALID(ref))
+		return MACH_PORT_NULL;
+	if (proc_reauthenticate(proc, ref, MACH_MSG_TYPE_MAKE_SEND) != 0 ||
+	    auth_user_authenticate(auth, ref, MACH_MSG_TYPE_MAKE_SEND, &newport) != 0)
+		newport = MACH_PORT_NULL;
+	mach_port_destroy(mach_task_self(), ref);
+	/* Today's protocol: the new port speaks for the process once proc
+	 * hears from it; until then proc keeps the old ids.  */
+	if (MACH_PORT_VALID(newport) && proc_reauthenticate_complete(newport) != 0) {
+		mach_port_deallocate(mach_task_self(), newport);
+		newport = MACH_PORT_NULL;
+	}
+	return newport;
+}
+
+/* Tell proc who we are now: the process's proc port becomes the one the
+ * rendezvous gave.  */
 static void
 reauth_proc(auth_t new_auth)
 {
 	struct hurd_port *cell = &_hurd_ports[INIT_PORT_PROC];
 	struct hurd_userlink link;
 	mach_port_t proc = _hurd_port_get(cell, &link);
-	mach_port_t ref, ignored = MACH_PORT_NULL;
-	uid_t euid_buf[8], auid_buf[8];
-	gid_t egid_buf[8], agid_buf[8];
-	idarray_t euids = euid_buf, auids = auid_buf, egids = egid_buf, agids = agid_buf;
-	mach_msg_type_number_t neuids = 8, nauids = 8, negids = 8, nagids = 8;
+	mach_port_t newport = _hurd_proc_reauth(proc, new_auth);
 
-	if (!MACH_PORT_VALID(proc))
-		goto out;
-	ref = mach_reply_port();
-	if (proc_reauthenticate(proc, ref, MACH_MSG_TYPE_MAKE_SEND) == 0 &&
-	    auth_user_authenticate(new_auth, ref, MACH_MSG_TYPE_MAKE_SEND, &ignored) == 0 &&
-	    MACH_PORT_VALID(ignored))
-		mach_port_deallocate(mach_task_self(), ignored);
-	mach_port_destroy(mach_task_self(), ref);
-
-	if (auth_getids(new_auth, &euids, &neuids, &auids, &nauids, &egids, &negids,
-			&agids, &nagids) == 0) {
-		proc_setowner(proc, neuids > 0 ? euids[0] : 0, neuids == 0);
-		if (euids != euid_buf)
-			vm_deallocate(mach_task_self(), (vm_address_t) euids, neuids * sizeof *euids);
-		if (auids != auid_buf)
-			vm_deallocate(mach_task_self(), (vm_address_t) auids, nauids * sizeof *auids);
-		if (egids != egid_buf)
-			vm_deallocate(mach_task_self(), (vm_address_t) egids, negids * sizeof *egids);
-		if (agids != agid_buf)
-			vm_deallocate(mach_task_self(), (vm_address_t) agids, nagids * sizeof *agids);
-	}
-out:
 	_hurd_port_free(cell, &link, proc);
+	if (MACH_PORT_VALID(newport))
+		_hurd_port_set(cell, newport);
 }
 
 error_t
