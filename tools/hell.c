@@ -152,10 +152,18 @@ piece_path(const char *build_rel, const char *installed)
 	char *dir = self_dir(), *cand;
 
 	if (dir) {
+		char resolved[PATH_MAX];
+
 		cand = path_in(dir, build_rel);
 		free(dir);
-		if (access(cand, F_OK) == 0)
+		if (access(cand, F_OK) == 0) {
+			/* Named without "tools/..", for ps and the logs. */
+			if (realpath(cand, resolved)) {
+				free(cand);
+				return strdup(resolved);
+			}
 			return cand;
+		}
 		free(cand);
 	}
 	return path_in(HELL_LIBEXECDIR, installed);

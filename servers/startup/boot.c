@@ -19,6 +19,7 @@
 #include <hurd/fs.h>
 #include <hurd/fsys.h>
 #include <hurd/hurd_types.h>
+#include <hurd/process.h>
 #include <hurd/startup_reply.h>
 #include <mach/mach_error.h>
 #include <mach/mig_errors.h>
@@ -254,6 +255,21 @@ fail(char *buf, size_t len, const char *fmt, ...)
 	return false;
 }
 
+/* Make S a child of startup at proc, as the Hurd's startup does: the
+ * server then has startup's ids (the Linux user's), so that the user's
+ * tools (ps, portinfo) may look at it.  Servers started before proc is
+ * ready are adopted once it is.  */
+static void
+adopt_server(struct startup_env *env, struct startup_server *s)
+{
+	if (env->startup_proc == MACH_PORT_NULL || env->proc == MACH_PORT_NULL ||
+	    s->task == MACH_PORT_NULL)
+		return;
+	error_t err = proc_child(env->startup_proc, s->task);
+	if (err)
+		startup_log("proc_child for %s: %s", s->name, strerror(err));
+}
+
 /* Start server WHICH with ARGV (argv[0] is its path) and the boot port as
  * its bootstrap port.  */
 static bool
@@ -266,6 +282,7 @@ start_server(struct startup_env *env, int which, char *const argv[], char *buf, 
 		return fail(buf, len, "cannot start %s (%s): %s", s->name, s->path,
 			    kr == KERN_FAILURE ? strerror(errno) : mach_error_string(kr));
 	startup_log("started %s, pid %d", s->name, (int) s->pid);
+	adopt_server(env, s);
 	return true;
 }
 
@@ -296,23 +313,33 @@ boot_auth_and_proc(struct startup_env *env, char *buf, size_t len)
 			    boot.authinit_reply ? "startup_procinit" : "startup_authinit");
 	}
 
-	/* Both called.  The port proc gave for startup's own process is a
-	 * proc port like any: it is what every task is given as its proc
-	 * server.  The replies copy startup's rights; startup keeps its own. */
-	pthread_mutex_lock(&env->lock);
-	env->proc = env->startup_proc;
-	pthread_mutex_unlock(&env->lock);
-	kern_return_t kr = startup_authinit_reply(boot.authinit_reply, boot.authinit_reply_type,
-						  KERN_SUCCESS, env->proc, MACH_MSG_TYPE_COPY_SEND);
-	boot.authinit_reply = MACH_PORT_NULL;
-	if (kr != KERN_SUCCESS)
-		return fail(buf, len, "answering auth: %s", mach_error_string(kr));
-	kr = startup_procinit_reply(boot.procinit_reply, boot.procinit_reply_type, KERN_SUCCESS,
-				    mach_task_self(), env->auth, env->host_priv,
-				    MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND);
+	/* Both called.  proc is answered first: it then serves, and gives
+	 * the port tasks get as their proc server.  That is not the port proc
+	 * gave for startup's own process (it carries startup's ids) but proc's
+	 * generic port, which belongs to no process; libhurd makes it the
+	 * task's own with proc_task2proc.  The replies copy startup's rights;
+	 * startup keeps its own.  */
+	kern_return_t kr = startup_procinit_reply(boot.procinit_reply, boot.procinit_reply_type,
+						  KERN_SUCCESS, mach_task_self(), env->auth,
+						  env->host_priv, MACH_MSG_TYPE_COPY_SEND,
+						  MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND);
 	boot.procinit_reply = MACH_PORT_NULL;
 	if (kr != KERN_SUCCESS)
 		return fail(buf, len, "answering proc: %s", mach_error_string(kr));
+	mach_port_t generic;
+	kr = proc_task2proc(env->startup_proc, MACH_PORT_NULL, &generic);
+	if (kr != KERN_SUCCESS)
+		return fail(buf, len, "proc: proc_task2proc: %s", strerror(kr));
+	pthread_mutex_lock(&env->lock);
+	env->proc = generic;
+	pthread_mutex_unlock(&env->lock);
+	kr = startup_authinit_reply(boot.authinit_reply, boot.authinit_reply_type, KERN_SUCCESS,
+				    env->proc, MACH_MSG_TYPE_COPY_SEND);
+	boot.authinit_reply = MACH_PORT_NULL;
+	if (kr != KERN_SUCCESS)
+		return fail(buf, len, "answering auth: %s", mach_error_string(kr));
+	adopt_server(env, &env->servers[SERVER_AUTH]);
+	adopt_server(env, &env->servers[SERVER_PROC]);
 	return true;
 }
 
