@@ -234,54 +234,106 @@ test_active(void)
 	drop(node);
 }
 
-/* A translator in another task that dies while rootfs asks it for its
- * root. */
-static void
-test_crash(void)
+/* A translator in another task (forked) that serves one fsys_getroot,
+ * then dies in the middle of the next RPC it gets, a client's io_stat;
+ * and then one that dies while rootfs itself asks it for its root. */
+static pid_t
+crashing_translator(mach_port_t handoff, int serve_first)
 {
-	char path[PATH_MAX];
-	mach_port_t handoff = testlib_port_with_send(), node, f, crashing;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		union {
+			mach_msg_header_t head;
+			mig_reply_header_t reply;
+			char buf[8192];
+		} in, out;
+		mach_port_t set;
+
+		/* The toy's routines, with ports of this task. */
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &set);
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &toy.control);
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &toy.file);
+		mach_port_move_member(mach_task_self(), toy.control, set);
+		mach_port_move_member(mach_task_self(), toy.file, set);
+		if (testlib_send_right(handoff, toy.control, MACH_MSG_TYPE_MAKE_SEND, 1, 5000) != 0)
+			_exit(1);
+		for (int served = 0;; served++) {
+			if (mach_msg(&in.head, MACH_RCV_MSG, 0, sizeof in, set, MACH_MSG_TIMEOUT_NONE,
+				     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+				_exit(2);
+			if (served >= serve_first)
+				_exit(3);	/* crash, the request unanswered */
+			if (!toy_fsys_server(&in.head, &out.head))
+				_exit(4);
+			mach_msg(&out.head, MACH_SEND_MSG, out.head.msgh_size, 0, MACH_PORT_NULL,
+				 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+		}
+	}
+	return pid;
+}
+
+/* Receive the send right a crashing translator hands over. */
+static mach_port_t
+receive_control(mach_port_t handoff)
+{
 	struct {
 		mach_msg_header_t head;
 		mach_msg_type_t type;
 		mach_port_name_inlined_t port;
 		char pad[64];
 	} msg;
+
+	if (mach_msg(&msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof msg, handoff, 10000,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return MACH_PORT_NULL;
+	return msg.port.name;
+}
+
+static void
+test_crash(void)
+{
+	char path[PATH_MAX];
+	mach_port_t handoff = testlib_port_with_send(), node, f, crashing;
 	io_statbuf_t st;
 	pid_t pid;
 	int status, listed = 1;
 
 	mkdir(linux_path(&fs, "crash", path), 0755);
-	pid = fork();
-	if (pid == 0) {
-		/* The translator: give our control port to the parent, then
-		 * die on the first request. */
-		mach_port_t control;
-		mach_msg_header_t req;
 
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &control);
-		if (testlib_send_right(handoff, control, MACH_MSG_TYPE_MAKE_SEND, 1, 5000) != 0)
-			_exit(1);
-		mach_msg(&req, MACH_RCV_MSG | MACH_RCV_LARGE, 0, sizeof req, control,
-			 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
-		_exit(3);
-	}
+	/* 1. It dies in the middle of a client's RPC: that client gets an
+	 * error; rootfs, asked next, forgets it and serves the node. */
+	pid = crashing_translator(handoff, 1);
 	CHECK(pid > 0);
-	CHECK_EQ(mach_msg(&msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof msg, handoff,
-			  10000, MACH_PORT_NULL), 0);
-	crashing = msg.port.name;
+	crashing = receive_control(handoff);
+	CHECK(MACH_PORT_VALID(crashing));
 	CHECK_EQ(lookup(root, "crash", O_NOTRANS, 0, &node), 0);
 	CHECK_EQ(file_set_translator(node, 0, FS_TRANS_SET, 0, NULL, 0, crashing,
 				     MACH_MSG_TYPE_MOVE_SEND), 0);
 	CHECK_EQ(child_listed("crash", MACH_PORT_NULL), 1);
+	CHECK_EQ(lookup(root, "crash", O_READ, 0, &f), 0);	/* the translator's file */
+	CHECK_EQ(io_stat(f, &st), MIG_SERVER_DIED);
+	drop(f);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	CHECK_EQ(lookup(root, "crash", O_READ, 0, &f), 0);
+	CHECK_EQ(io_stat(f, &st), 0);
+	CHECK(S_ISDIR(st.st_mode) && !(st.st_mode & S_IATRANS));
+	CHECK(st.st_fstype != 4242);
+	drop(f);
 
-	/* The translator dies under the lookup: the client gets the node
-	 * itself (it has no passive translator to start again). */
+	/* 2. It dies while rootfs asks it for its root: the client still
+	 * gets an answer (the node itself, as there is no passive one to
+	 * start again). */
+	pid = crashing_translator(handoff, 0);
+	CHECK(pid > 0);
+	crashing = receive_control(handoff);
+	CHECK_EQ(file_set_translator(node, 0, FS_TRANS_SET, 0, NULL, 0, crashing,
+				     MACH_MSG_TYPE_MOVE_SEND), 0);
 	CHECK_EQ(lookup(root, "crash", O_READ, 0, &f), 0);
 	CHECK_EQ(io_stat(f, &st), 0);
 	CHECK(S_ISDIR(st.st_mode));
 	CHECK(!(st.st_mode & S_IATRANS));
-	CHECK(st.st_fstype != 4242);
 	drop(f);
 	CHECK_EQ(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
