@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HELL's two commands:
-#   ./build.sh demo    set up, build, and show two Mach tasks talking on Linux
+#   ./build.sh demo    set up, build, and tour a Hurd environment on Linux:
+#                      translators, the Hurd's tools, its servers
 #   ./build.sh check   set up, build, and run the whole test suite: with gcc,
 #                      with gcc under ASan+UBSan, and with clang together
 #                      with the libFuzzer targets
@@ -46,7 +47,10 @@ demo)
     setup
     build build
     echo "== HELL demo: two Mach tasks on Linux, a MIG RPC between them =="
-    exec build/tools/hell run build/examples/echo/echo-demo
+    build/tools/hell run build/examples/echo/echo-demo
+    echo
+    echo "== HELL demo: a Hurd environment on Linux =="
+    exec examples/tour/hurd-tour.sh build
     ;;
 check)
     setup
