@@ -1,6 +1,7 @@
 /* The control port's routines (fsys.defs): fsys_getroot, fsys_goaway,
  * fsys_syncfs, fsys_set_options, fsys_get_options, fsys_get_children,
  * fsys_get_source, and those a netfs translator does not serve. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -135,10 +136,18 @@ netfs_send_simple_reply(mach_port_t reply, mach_msg_type_name_t reply_type,
 		 MACH_PORT_NULL);
 }
 
+static void *
+exit_thread(void *arg)
+{
+	(void) arg;
+	exit(0);
+}
+
 kern_return_t
 netfs_S_fsys_goaway(struct netfs_control *control, mach_port_t reply,
 		    mach_msg_type_name_t reply_type, int flags)
 {
+	pthread_t t;
 	error_t err;
 
 	if (control == NULL)
@@ -146,9 +155,14 @@ netfs_S_fsys_goaway(struct netfs_control *control, mach_port_t reply,
 	err = netfs_shutdown(flags);
 	if (err)
 		return err;
-	/* Answer before going, or the caller would see us die. */
+	/* Answer before going, or the caller would see us die.  The exit
+	 * runs on a thread of its own, outside any RPC, so that this RPC
+	 * ends as usual first (a thread exiting inside an RPC leaves
+	 * libports' record of it behind, for other threads to trip on). */
 	netfs_send_simple_reply(reply, reply_type, 22001, 0);
-	exit(0);
+	if (pthread_create(&t, NULL, exit_thread, NULL) != 0)
+		exit(0);
+	return MIG_NO_REPLY;
 }
 
 static error_t
