@@ -107,6 +107,8 @@ struct ipc_port {
 	uint32_t dnrequest_count, dnrequest_cap;
 
 	uint64_t payload;		/* protected payload */
+	uint64_t id;			/* machd's number for it, never reused
+					   (trace records name ports by it) */
 
 	enum ipc_kotype kotype;
 	void *kobject;
@@ -166,6 +168,8 @@ struct ipc_ool {
 struct ipc_kmsg {
 	struct list link;		/* on its port's queue */
 	uint64_t stamp;			/* order of arrival */
+	int32_t sender_pid;		/* the sending task's pid; 0: machd */
+	bool trace_record;		/* a trace record (never traced itself) */
 	struct ipc_port *remote;	/* destination (holds a right) */
 	struct ipc_port *local;		/* reply (holds a right), or NULL / DEAD */
 	mach_msg_type_name_t remote_type, local_type;

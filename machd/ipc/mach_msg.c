@@ -13,6 +13,7 @@
 #include "space.h"
 #include "../kern/task.h"
 #include "../kern/thread.h"
+#include "../kern/trace.h"
 #include "../linux/chan.h"
 
 #include <string.h>
@@ -91,6 +92,9 @@ send_phase(struct thread *t, struct chan_request *r)
 		return mr;
 	}
 	t->task->messages_sent++;
+	kmsg->sender_pid = t->task->pid;
+	if (__builtin_expect(t->task->trace_port != NULL, 0))
+		trace_send(t->task, kmsg);
 	mr = ipc_mqueue_send(kmsg, t, t->option, t->timeout);
 	if (mr == MACH_SEND_TIMED_OUT) {
 		/* Not sent: the sender gets it back (pseudo-receive). */

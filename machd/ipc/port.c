@@ -18,6 +18,7 @@
 #include "../util/assert.h"
 
 struct list ipc_port_all = LIST_INIT(ipc_port_all);
+uint64_t ipc_port_next_id;
 
 struct ipc_port *
 ipc_port_alloc(void)
@@ -34,6 +35,7 @@ ipc_port_alloc(void)
 	list_init(&port->senders);
 	list_push_back(&ipc_port_all, &port->all_link);
 	ipc_counts.ports++;
+	port->id = ++ipc_port_next_id;
 	return port;
 }
 

@@ -49,5 +49,7 @@ void ipc_port_check(const struct ipc_port *port);
 
 /* Iterate over all ports (for stats). */
 extern struct list ipc_port_all;
+/* The last port id given (struct ipc_port.id). */
+extern uint64_t ipc_port_next_id;
 
 #endif

@@ -28,6 +28,7 @@
 #include "thread.h"
 #include "kobject.h"
 #include "host.h"
+#include "trace.h"
 #include "../ipc/port.h"
 #include "../ipc/right.h"
 #include "../ipc/space.h"
@@ -73,6 +74,7 @@ task_new(struct task *parent)
 		for (int i = 0; i < TASK_REGISTERED_MAX; i++)
 			task->registered[i] = ipc_port_copy_send(parent->registered[i]);
 		task->creator = parent;
+		trace_inherit(task, parent);
 	}
 	list_push_back(&task_all, &task->all_link);
 	task_count++;
@@ -277,6 +279,7 @@ task_terminate(struct task *task)
 		machd_thread_gone(t);
 	}
 
+	trace_stop(task);
 	task_kernel_port_replace(task, NULL);
 	ipc_port_release_send(task->bootstrap);
 	ipc_port_release_send(task->exception);

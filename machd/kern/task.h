@@ -38,6 +38,10 @@ struct task {
 					   the parent in mach_notify_new_task */
 
 	time_value64_t created;		/* when task_new made it (wall clock) */
+	/* Its tracer (hell_task_trace): a send right, or NULL. */
+	struct ipc_port *trace_port;
+	uint32_t trace_flags;		/* HELL_TRACE_CHILDREN */
+	uint32_t trace_dropped;		/* records dropped since the last sent */
 	/* Messages its threads sent and received (task_info). */
 	uint64_t messages_sent, messages_received;
 

@@ -13,6 +13,7 @@
 #include "task.h"
 #include "timer.h"
 #include "kobject.h"
+#include "trace.h"
 #include "../ipc/kmsg.h"
 #include "../ipc/port.h"
 #include "../ipc/pset.h"
@@ -183,7 +184,15 @@ thread_deliver(struct thread *thread, struct ipc_kmsg *kmsg, mach_port_seqno_t s
 		ipc_kmsg_free(kmsg);
 		return;
 	}
-	mr = ipc_kmsg_copyout(kmsg, space, seqno, out);
+	if (__builtin_expect(thread->task->trace_port != NULL, 0) && !kmsg->trace_record) {
+		struct hell_trace_record rec;
+
+		trace_receive_begin(thread->task, kmsg, &rec);
+		mr = ipc_kmsg_copyout(kmsg, space, seqno, out);
+		trace_receive_end(thread->task, kmsg, &rec);
+	} else {
+		mr = ipc_kmsg_copyout(kmsg, space, seqno, out);
+	}
 	thread->task->messages_received++;
 	reply_message(thread, mr, kmsg, out);
 }
