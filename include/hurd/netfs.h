@@ -316,9 +316,9 @@ void netfs_init(void);
  * Exits with a message if it fails. */
 mach_port_t netfs_startup(mach_port_t bootstrap, int flags);
 
-/* Serve RPCs with as many threads as needed; never returns (exits when
- * the file system has been idle and unused long enough, or on
- * fsys_goaway). */
+/* Serve RPCs with as many threads as needed; never returns.  The
+ * translator exits on fsys_goaway (as on today's Hurd, libports' loops do
+ * not end on inactivity). */
 void netfs_server_loop(void);
 
 /* A new protid for USER (taken over; NULL: the port is not put in the

@@ -97,8 +97,8 @@ netfs_demuxer(mach_msg_header_t *inp, mach_msg_header_t *outp)
 void
 netfs_server_loop(void)
 {
-	/* Threads that found nothing to do for two minutes end; the loop
-	 * returns after ten idle minutes, and we stay only if in use. */
+	/* Threads that found nothing to do for two minutes end.  Should the
+	 * loop return (libports' do not, as on today's Hurd), go if unused. */
 	const int thread_timeout = 2 * 60 * 1000, server_timeout = 10 * 60 * 1000;
 
 	pthread_setname_np(pthread_self(), "netfs");

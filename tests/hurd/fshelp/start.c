@@ -110,6 +110,7 @@ test_start_long(void)
 	CHECK_EQ(start("/hurd/trans", 300, &control), ETIMEDOUT);
 	CHECK(ms_since(&t0) >= 250 && ms_since(&t0) < 5000);
 	CHECK_EQ(control, MACH_PORT_NULL);
+	CHECK(toy_silent_task_died());
 
 	/* One that dies before it calls: EDIED, long before the timeout. */
 	toy_mode = TOY_DIE;
@@ -194,6 +195,7 @@ test_passive_on_lookup(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_EQ(lookup(root, "translated", O_READ, 0, &f), ETIMEDOUT);
 	CHECK(ms_since(&t0) >= 400 && ms_since(&t0) < 10000);
+	CHECK(toy_silent_task_died());
 	CHECK_EQ(lookup(root, "translated", O_READ | O_NOTRANS, 0, &f), 0);
 	drop(f);
 	/* One that dies at once: EDIED. */

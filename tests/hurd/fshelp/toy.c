@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <hurd/fsys.h>
 #include <hurd/io.h>
 #include "toy.h"
@@ -221,6 +222,26 @@ toy_start(mach_port_t *exec_control)
 			       MACH_MSG_TYPE_MAKE_SEND);
 	*exec_control = toy.exec_control;
 	pthread_create(&toy.thread, NULL, toy_serve, NULL);
+}
+
+int
+toy_silent_task_died(void)
+{
+	mach_port_type_t type = 0;
+	mach_port_t task;
+
+	pthread_mutex_lock(&toy.lock);
+	task = toy.nheld >= 2 ? toy.held[toy.nheld - 2] : MACH_PORT_NULL;
+	pthread_mutex_unlock(&toy.lock);
+	if (!MACH_PORT_VALID(task))
+		return 0;
+	for (int i = 0; i < 100; i++) {
+		if (mach_port_type(mach_task_self(), task, &type) == KERN_SUCCESS &&
+		    (type & MACH_PORT_TYPE_DEAD_NAME))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
 }
 
 void

@@ -43,6 +43,10 @@ extern struct toy_exec_record toy_record;
  * on /servers/exec) is *EXEC_CONTROL, a send right of the caller's. */
 void toy_start(mach_port_t *exec_control);
 
+/* Whether the task of the last silent start is gone (its port a dead
+ * name here), waiting up to a second for it. */
+int toy_silent_task_died(void);
+
 /* Kill the translators started so far (their control ports die). */
 void toy_kill_translators(void);
 
