@@ -73,6 +73,13 @@ main(void)
 	CHECK_EQ(open_it(dir, "public", O_WRITE | O_CREAT | O_EXCL, 0644, &f), 0);
 	drop(f);
 
+	/* Reauthenticated with our own handle, a port keeps our ids: the
+	 * file system really asked the auth server. */
+	mach_port_t as_me = reauth(dir, auth);
+	CHECK_EQ(open_it(as_me, "secret", O_READ, 0, &f), 0);
+	drop(f);
+	drop(as_me);
+
 	/* A handle with no ids at all. */
 	CHECK_EQ(auth_makeauth(auth, NULL, MACH_MSG_TYPE_COPY_SEND, 0, NULL, 0, NULL, 0, NULL, 0,
 			       NULL, 0, &nobody), 0);
