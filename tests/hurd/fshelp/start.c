@@ -103,6 +103,18 @@ test_start_long(void)
 	drop(file);
 	drop(control);
 
+	/* One that sends junk to its bootstrap port first: refused, and the
+	 * wait goes on for the real fsys_startup. */
+	toy_mode = TOY_JUNK_FIRST;
+	toy_record.realnode_valid = 0;
+	CHECK_EQ(start("/hurd/trans", 5000, &control), 0);
+	CHECK(MACH_PORT_VALID(control));
+	CHECK_EQ(toy_record.junk_answer, MIG_BAD_ID);
+	for (int i = 0; i < 100 && !toy_record.realnode_valid; i++)
+		usleep(10000);
+	CHECK(toy_record.realnode_valid);
+	drop(control);
+
 	/* One that never calls fsys_startup: ETIMEDOUT in time, its task
 	 * terminated. */
 	toy_mode = TOY_SILENT;

@@ -105,6 +105,37 @@ translator_startup(void *arg)
 	if (control != MACH_PORT_NULL)
 		toy.controls[toy.ncontrols++] = control;
 	pthread_mutex_unlock(&toy.lock);
+	if (toy_mode == TOY_JUNK_FIRST) {
+		/* First what no file system should accept on a bootstrap port:
+		 * an unknown request, and a message with no reply port. */
+		struct {
+			mach_msg_header_t head;
+			char body[64];
+		} junk = { .head = {
+			.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						    MACH_MSG_TYPE_MAKE_SEND_ONCE),
+			.msgh_size = sizeof junk.head, .msgh_remote_port = bootstrap,
+			.msgh_id = 12345 } };
+		union {
+			mach_msg_header_t head;
+			mig_reply_header_t reply;
+			char buf[256];
+		} answer;
+		mach_port_t reply = mach_reply_port();
+
+		junk.head.msgh_local_port = reply;
+		if (mach_msg(&junk.head, MACH_SEND_MSG, sizeof junk.head, 0, MACH_PORT_NULL,
+			     MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) == 0 &&
+		    mach_msg(&answer.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof answer,
+			     reply, 5000, MACH_PORT_NULL) == 0)
+			toy_record.junk_answer = answer.reply.RetCode;
+		mach_port_mod_refs(mach_task_self(), reply, MACH_PORT_RIGHT_RECEIVE, -1);
+		junk.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+		junk.head.msgh_local_port = MACH_PORT_NULL;
+		junk.head.msgh_id = 22000;	/* fsys_startup's id, but empty */
+		mach_msg(&junk.head, MACH_SEND_MSG, sizeof junk.head, 0, MACH_PORT_NULL,
+			 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	}
 	toy_record.startup_flags = HURD_O_READ;
 	err = fsys_startup(bootstrap, HURD_O_READ, control, MACH_MSG_TYPE_MAKE_SEND, &realnode);
 	toy_record.startup_err = err;
@@ -160,6 +191,7 @@ toy_S_exec_exec_paths(mach_port_t server, mach_port_t file, mach_port_t task, in
 
 	switch (toy_mode) {
 	case TOY_STARTUP:
+	case TOY_JUNK_FIRST:
 		pthread_create(&t, NULL, translator_startup, (void *) (uintptr_t) bootstrap);
 		pthread_detach(t);
 		mach_port_deallocate(mach_task_self(), task);

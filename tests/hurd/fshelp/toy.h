@@ -17,6 +17,7 @@
 
 enum toy_mode {
 	TOY_STARTUP,		/* behave as a translator */
+	TOY_JUNK_FIRST,		/* the same, after junk on the bootstrap port */
 	TOY_SILENT,		/* never call fsys_startup */
 	TOY_DIE,		/* terminate the task at once */
 	TOY_REFUSE,		/* answer exec_exec_paths with ENOEXEC */
@@ -34,6 +35,7 @@ struct toy_exec_record {
 	int startup_flags;		/* what it asked for (wire) */
 	int realnode_valid;		/* it got a node */
 	int getroot_calls;		/* fsys_getroot on translators' control ports */
+	int junk_answer;		/* what the junk got (TOY_JUNK_FIRST) */
 };
 
 extern volatile enum toy_mode toy_mode;
