@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <hell/channel.h>
 #include <hell/hell_rpc.h>
+#include <hell/trace.h>
 
 #ifdef __cplusplus
 extern "C" {
