@@ -340,6 +340,54 @@ enum
   INIT_INT_MAX,
 };
 
+/* glibc's names, on the Hurd, for Mach's and MIG's error codes, so that
+ * code comparing an RPC's result with them builds; and the Hurd's own
+ * errno names, as the Linux errno HELL's servers use for them.  */
+#include <mach/kern_return.h>
+#include <mach/message.h>
+#include <mach/mig_errors.h>
+#ifndef EMIG_BAD_ID
+# define EMIG_TYPE_ERROR	MIG_TYPE_ERROR
+# define EMIG_REPLY_MISMATCH	MIG_REPLY_MISMATCH
+# define EMIG_REMOTE_ERROR	MIG_REMOTE_ERROR
+# define EMIG_BAD_ID		MIG_BAD_ID
+# define EMIG_BAD_ARGUMENTS	MIG_BAD_ARGUMENTS
+# define EMIG_NO_REPLY		MIG_NO_REPLY
+# define EMIG_EXCEPTION		MIG_EXCEPTION
+# define EMIG_ARRAY_TOO_LARGE	MIG_ARRAY_TOO_LARGE
+# define EMIG_SERVER_DIED	MIG_SERVER_DIED
+# define EMIG_DESTROY_REQUEST	MIG_DESTROY_REQUEST
+# define EMACH_SEND_INVALID_DEST MACH_SEND_INVALID_DEST
+# define EMACH_SEND_TIMED_OUT	MACH_SEND_TIMED_OUT
+# define EMACH_SEND_INTERRUPTED	MACH_SEND_INTERRUPTED
+# define EMACH_RCV_TIMED_OUT	MACH_RCV_TIMED_OUT
+# define EMACH_RCV_INTERRUPTED	MACH_RCV_INTERRUPTED
+# define EMACH_RCV_INVALID_NAME	MACH_RCV_INVALID_NAME
+# define EKERN_INVALID_ADDRESS	KERN_INVALID_ADDRESS
+# define EKERN_PROTECTION_FAILURE KERN_PROTECTION_FAILURE
+# define EKERN_NO_SPACE		KERN_NO_SPACE
+# define EKERN_INVALID_ARGUMENT	KERN_INVALID_ARGUMENT
+# define EKERN_FAILURE		KERN_FAILURE
+# define EKERN_RESOURCE_SHORTAGE KERN_RESOURCE_SHORTAGE
+# define EKERN_NO_ACCESS	KERN_NO_ACCESS
+# define EKERN_INVALID_NAME	KERN_INVALID_NAME
+# define EKERN_INVALID_TASK	KERN_INVALID_TASK
+# define EKERN_INVALID_RIGHT	KERN_INVALID_RIGHT
+# define EKERN_INVALID_VALUE	KERN_INVALID_VALUE
+#endif
+#ifndef EGRATUITOUS
+# define EGRATUITOUS	EPROTO		/* "gratuitous error": a server misbehaved */
+#endif
+#ifndef EIEIO
+# define EIEIO		EIO		/* "computer bought the farm" */
+#endif
+#ifndef EBACKGROUND
+# define EBACKGROUND	EIO		/* no job control on HELL's terminals */
+#endif
+#ifndef ED_IO
+# define ED_IO		EIO
+#endif
+
 /* The Hurd's st_mode bits beyond POSIX's.  Linux uses only the low 16
  * bits of st_mode, so these travel and are used at the Hurd's values.  */
 #ifndef S_IPTRANS
@@ -378,6 +426,9 @@ enum
  * for reading with O_READ (as the Hurd's own code does); O_WRONLY and
  * O_RDWR mean O_WRITE and O_READ|O_WRITE.  */
 #include <fcntl.h>
+#ifndef O_NOATIME		/* Linux names it only with _GNU_SOURCE */
+# define O_NOATIME	01000000
+#endif
 
 #define HURD_O_READ		0x00000001
 #define HURD_O_WRITE		0x00000002
