@@ -13,6 +13,8 @@
 #include "channel.h"
 #include "libmach.h"
 
+#include <hell/hell.h>
+
 #include <errno.h>
 #include <sched.h>
 #include <time.h>
@@ -147,6 +149,11 @@ choose_colocation(int cpu)
 	machd_cpu = cpu >= 0 && cpu < CPU_SETSIZE ? cpu : -1;
 }
 
+/* Set once a channel of this process said HELLO: from then on the
+ * process is a task, and losing machd altogether ends it (connect_machd).
+ * Kept across fork: the child is a task of the same kernel.  */
+static bool was_task;
+
 static int
 connect_machd(void)
 {
@@ -175,6 +182,16 @@ connect_machd(void)
 	while (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
 		if (errno == EINTR)
 			continue;
+		if (was_task && (errno == ENOENT || errno == ECONNREFUSED)) {
+			/* This process was a task and its kernel is gone (hell
+			 * down, or machd died): on Mach the task would have been
+			 * destroyed with it.  Retrying would only spin -- a
+			 * server's receive loop calls again at once -- so the
+			 * task ends here.  */
+			fprintf(stderr, "libmach: machd at %s has gone away; ending this task "
+				"(pid %d)\n", path, (int) getpid());
+			_exit(HELL_EXIT_MACHD_GONE);
+		}
 		fprintf(stderr, "libmach: cannot reach machd at %s: %s\n", path, strerror(errno));
 		reported = true;
 		close(fd);
@@ -238,6 +255,7 @@ chan_open(void)
 		return -1;
 	}
 	registry_add(fd);
+	was_task = true;
 	pthread_setspecific(chan_key, (void *) 1);
 	machd_cpu = (int) (int64_t) rep.val[1];
 	choose_colocation(machd_cpu);

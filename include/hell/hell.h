@@ -13,6 +13,12 @@
 extern "C" {
 #endif
 
+/* The exit status of a task whose machd went away while it ran (hell down,
+ * or machd killed): libmach ends the process, as GNU Mach destroys its
+ * tasks with it, rather than retrying for ever.  128 + SIGKILL, as if the
+ * task had been killed.  */
+#define HELL_EXIT_MACHD_GONE 137
+
 /* Special ports a new task starts with.  Each is a send right name in the
  * caller's space (copied, not moved), or MACH_PORT_NULL.  kernel, when set,
  * replaces what the child's mach_task_self() names (TASK_KERNEL_PORT). */
