@@ -159,6 +159,7 @@ struct rpc_info {
 	struct rpc_notify *notifies;	/* interrupt-on-notification requests */
 	struct rpc_info *interrupted_next; /* in the list of interrupted RPCs */
 	struct hell_cancel_state *cancel; /* HELL: the serving thread's cancel flag */
+	unsigned long cancel_serial;	/* HELL: ... and which thread it was */
 };
 
 /* An RPC has asked to be interrupted on a notification about a port. */

@@ -47,6 +47,7 @@
 
 struct hell_cancel_state {
 	int cancelled;			/* the flag (atomic) */
+	unsigned long serial;		/* unique per state, under registry_lock */
 	pid_t tid;
 	thread_t thread;		/* a send right of ours to the thread's port */
 
@@ -66,6 +67,7 @@ static __thread struct hell_cancel_state *self_state;
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hell_cancel_state *registry;	/* every live state */
+static unsigned long last_serial;		/* under registry_lock */
 static pthread_cond_t kicker_wake;		/* CLOCK_MONOTONIC */
 static bool kicker_running;
 
@@ -199,11 +201,18 @@ _ports_cancel_self(void)
 		return NULL;
 	}
 	pthread_mutex_lock(&registry_lock);
+	st->serial = ++last_serial;
 	st->next = registry;
 	registry = st;
 	pthread_mutex_unlock(&registry_lock);
 	self_state = st;
 	return st;
+}
+
+unsigned long
+_ports_cancel_serial(const struct hell_cancel_state *st)
+{
+	return st ? st->serial : 0;
 }
 
 thread_t
@@ -309,6 +318,25 @@ _ports_cancel(struct hell_cancel_state *st)
 		return;
 	pthread_mutex_lock(&registry_lock);
 	cancel_locked(st);
+	pthread_mutex_unlock(&registry_lock);
+}
+
+/* RPC's thread may have exited in the middle of it (a server that calls
+ * exit from an RPC): its state is then freed, and its memory perhaps
+ * another thread's state by now.  So the state is cancelled only if it is
+ * still registered and still the same thread's (serial).  */
+void
+_ports_cancel_rpc(const struct rpc_info *rpc)
+{
+	if (!rpc->cancel)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	for (struct hell_cancel_state *st = registry; st; st = st->next) {
+		if (st == rpc->cancel && st->serial == rpc->cancel_serial) {
+			cancel_locked(st);
+			break;
+		}
+	}
 	pthread_mutex_unlock(&registry_lock);
 }
 

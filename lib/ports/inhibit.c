@@ -15,7 +15,7 @@ interrupt_port(struct port_info *pi, thread_t self)
 		if (MACH_PORT_VALID(self) && rpc->thread == self)
 			mine = true;
 		else
-			_ports_cancel(rpc->cancel);
+			_ports_cancel_rpc(rpc);
 	}
 	return mine;
 }

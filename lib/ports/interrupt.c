@@ -58,7 +58,7 @@ _ports_interrupt_rpc(struct rpc_info *rpc)
 {
 	if (rpc->cancel == _ports_cancel_self())
 		return;
-	_ports_cancel(rpc->cancel);
+	_ports_cancel_rpc(rpc);
 	_ports_record_interruption(rpc);
 }
 

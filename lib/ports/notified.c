@@ -80,7 +80,7 @@ ports_interrupt_rpc_on_notification(void *object, struct rpc_info *rpc,
 	pthread_mutex_lock(&_ports_lock);
 	if (!MACH_PORT_VALID(port)) {
 		/* Already dead or bogus: interrupt now. */
-		_ports_cancel(rpc->cancel);
+		_ports_cancel_rpc(rpc);
 		pthread_mutex_unlock(&_ports_lock);
 		return 0;
 	}
@@ -135,7 +135,7 @@ ports_interrupt_rpc_on_notification(void *object, struct rpc_info *rpc,
 	if (err == KERN_INVALID_NAME || err == KERN_INVALID_RIGHT) {
 		/* PORT died meanwhile (or never was a right): interrupt now. */
 		pthread_mutex_lock(&_ports_lock);
-		_ports_cancel(rpc->cancel);
+		_ports_cancel_rpc(rpc);
 		pthread_mutex_unlock(&_ports_lock);
 		return 0;
 	}
@@ -172,7 +172,7 @@ ports_interrupt_notified_rpcs(void *object, mach_port_t port, mach_msg_id_t what
 		for (struct rpc_notify *req = pn->reqs; req; req = req->next_req) {
 			if (req->pending) {
 				req->pending--;
-				_ports_cancel(req->rpc->cancel);
+				_ports_cancel_rpc(req->rpc);
 			}
 		}
 		break;

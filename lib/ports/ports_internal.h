@@ -89,6 +89,10 @@ thread_t _ports_thread_self(void);
 /* Cancel the thread of STATE, which the caller knows to be alive (it is
  * in an RPC the caller found under _ports_lock, or it is the caller). */
 void _ports_cancel(struct hell_cancel_state *state);
+/* Cancel the thread serving RPC, if that thread is still alive.  */
+void _ports_cancel_rpc(const struct rpc_info *rpc);
+/* STATE's serial, recorded in rpc_info.cancel_serial (0 for NULL).  */
+unsigned long _ports_cancel_serial(const struct hell_cancel_state *state);
 
 /* libmach's hook (mach_msg.c): whether the calling thread is cancelled,
  * so that mach_msg does not retry its interrupted calls.  cancel.c sets it

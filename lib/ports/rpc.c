@@ -59,6 +59,7 @@ ports_begin_rpc(void *port, mach_msg_id_t msg_id, struct rpc_info *info)
 
 	info->thread = self ? _ports_thread_self() : MACH_PORT_NULL;
 	info->cancel = self;
+	info->cancel_serial = _ports_cancel_serial(self);
 	info->notifies = NULL;
 	info->interrupted_next = NULL;
 	info->next = pi->current_rpcs;

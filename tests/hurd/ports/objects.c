@@ -434,6 +434,60 @@ test_cancel(void)
 	}
 }
 
+/* A thread that exits in the middle of an RPC (a server calling exit or
+ * pthread_exit from a routine) leaves its rpc_info on the port; its cancel
+ * state is freed at its exit.  Interrupting the port's RPCs afterwards
+ * must not touch that state (it did: a use after free, under ASan), nor
+ * cancel a new thread that got the same memory.  */
+struct quitter {
+	struct pt_obj *obj;
+	struct rpc_info info;
+};
+
+static void *
+quitter_main(void *arg)
+{
+	struct quitter *q = arg;
+
+	CHECK_EQ(ports_begin_rpc(q->obj, 0, &q->info), 0);
+	pthread_exit(NULL);
+}
+
+static void *
+bystander_main(void *arg)
+{
+	/* Take a cancel state (perhaps the quitter's memory) and stay
+	 * uncancelled through the interruption below. */
+	(void) hurd_check_cancel();
+	pthread_barrier_wait(arg);
+	pthread_barrier_wait(arg);
+	return (void *) (intptr_t) hurd_check_cancel();
+}
+
+static void
+test_exit_in_rpc(void)
+{
+	struct quitter q = { .obj = pt_new(bucket, 0, NULL) };
+	pthread_t t, bystander;
+	pthread_barrier_t barrier;
+	void *bystander_cancelled;
+
+	CHECK(q.obj != NULL);
+	CHECK(pthread_create(&t, NULL, quitter_main, &q) == 0);
+	pthread_join(t, NULL);
+	pthread_barrier_init(&barrier, NULL, 2);
+	CHECK(pthread_create(&bystander, NULL, bystander_main, &barrier) == 0);
+	pthread_barrier_wait(&barrier);
+	ports_interrupt_rpcs(q.obj);
+	pthread_barrier_wait(&barrier);
+	pthread_join(bystander, &bystander_cancelled);
+	CHECK_EQ((intptr_t) bystander_cancelled, 0);
+	/* The dead thread's RPC ends on its behalf, so the port can go. */
+	ports_end_rpc(q.obj, &q.info);
+	ports_port_deref(q.obj);
+	pthread_barrier_destroy(&barrier);
+}
+
 int
 main(void)
 {
@@ -467,6 +521,7 @@ main(void)
 	test_count_blocks();
 	test_rights();
 	test_cancel();
+	test_exit_in_rpc();
 
 	CHECK_KR(hell_machd_stats(&after), KERN_SUCCESS);
 	/* Two buckets made on the way stay (a bucket lives as long as the
