@@ -358,17 +358,18 @@ void ports_end_rpc(void *port, struct rpc_info *info);
 
 /* Serve BUCKET with the calling thread alone: receive each message, hand
  * it to DEMUXER (after the library's notify and interrupt servers had
- * their chance), send the reply.  Returns once TIMEOUT milliseconds pass
- * without a message (0: never). */
+ * their chance), send the reply.  Never returns: TIMEOUT is accepted and
+ * ignored, as by today's Hurd (a translator that wants to end calls exit
+ * from its goaway routine). */
 void ports_manage_port_operations_one_thread(struct port_bucket *bucket,
 					     ports_demuxer_type demuxer, int timeout);
 
 /* Serve BUCKET with as many threads as it needs: a new thread starts
  * whenever every thread is busy with a message, so no port waits for a
  * slow RPC on another.  A thread other than the first ends after
- * THREAD_TIMEOUT milliseconds without a message (0: never); the call
- * returns once GLOBAL_TIMEOUT milliseconds pass without a message on any
- * thread (0: never).  HOOK, if not NULL, runs first in each new thread. */
+ * THREAD_TIMEOUT milliseconds without a message (0: never).  The call
+ * never returns: GLOBAL_TIMEOUT is accepted and ignored, as by today's
+ * Hurd.  HOOK, if not NULL, runs first in each new thread. */
 void ports_manage_port_operations_multithread(struct port_bucket *bucket,
 					      ports_demuxer_type demuxer,
 					      int thread_timeout, int global_timeout,
