@@ -271,11 +271,19 @@ S_mach_ports_lookup(mach_port_t target, mach_port_array_t *ports, mach_msg_type_
 
 	mach_port_t *v = kobject_reply_alloc(TASK_REGISTERED_MAX * sizeof *v);
 
-	for (int i = 0; i < TASK_REGISTERED_MAX; i++)
-		v[i] = task->registered[i]
-			? kobject_give_right(&ipc_port_copy_send(task->registered[i])->obj,
-					     MACH_MSG_TYPE_PORT_SEND)
-			: MACH_PORT_NULL;
+	/* A registered port that has died since comes back as a dead name,
+	 * as GNU Mach's copy of a dead port does. */
+	for (int i = 0; i < TASK_REGISTERED_MAX; i++) {
+		struct ipc_port *copy = task->registered[i]
+			? ipc_port_copy_send(task->registered[i]) : NULL;
+
+		if (copy == NULL)
+			v[i] = MACH_PORT_NULL;
+		else if (copy == IPC_PORT_DEAD)
+			v[i] = MACH_PORT_DEAD;
+		else
+			v[i] = kobject_give_right(&copy->obj, MACH_MSG_TYPE_PORT_SEND);
+	}
 	*ports = v;
 	*count = TASK_REGISTERED_MAX;
 	return KERN_SUCCESS;

@@ -169,6 +169,27 @@ test_registered_ports(void)
 		CHECK_EQ(got[i], MACH_PORT_NULL);
 	release_array(got, ngot);
 
+	/* A registered port that dies comes back as a dead name (machd used
+	 * to take a right from its dead marker). */
+	mach_port_t doomed = testlib_port_with_send();
+
+	mine[0] = doomed;
+	CHECK_KR(mach_ports_register(self, mine, 1), KERN_SUCCESS);
+	CHECK_KR(mach_port_mod_refs(TASK, doomed, MACH_PORT_RIGHT_RECEIVE, -1), KERN_SUCCESS);
+	CHECK_KR(mach_ports_lookup(self, &got, &ngot), KERN_SUCCESS);
+	CHECK_EQ(ngot, TASK_PORT_REGISTER_MAX);
+	if (ngot == TASK_PORT_REGISTER_MAX) {
+		CHECK_EQ(got[0], MACH_PORT_DEAD);
+		for (i = 1; i < ngot; i++)
+			CHECK_EQ(got[i], MACH_PORT_NULL);
+	}
+	release_array(got, ngot);
+	/* Our own send right became a dead name too. */
+	mach_port_type_t type;
+	CHECK_KR(mach_port_type(TASK, doomed, &type), KERN_SUCCESS);
+	CHECK_EQ(type, MACH_PORT_TYPE_DEAD_NAME);
+	CHECK_KR(mach_port_destroy(TASK, doomed), KERN_SUCCESS);
+
 	/* Put back what was there. */
 	CHECK_KR(mach_ports_register(self, init, ninit), KERN_SUCCESS);
 	release_array(init, ninit);
