@@ -87,7 +87,7 @@ usage(FILE *f)
 		"  HELL_SOCKET  set by hell for the programs it runs: machd's socket\n");
 }
 
-static void
+static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -600,6 +600,8 @@ up(const struct env *e, const char *root_opt, bool bare, bool foreground)
 	FILE *f;
 	char *root = NULL;
 	char *boot[20];
+	char *owned[5] = { NULL };	/* the strings of boot[] to free */
+	int result = 1;
 
 	if (mkdir(e->home, 0700) < 0 && errno != EEXIST)
 		die("cannot create %s: %s", e->home, strerror(errno));
@@ -627,19 +629,19 @@ up(const struct env *e, const char *root_opt, bool bare, bool foreground)
 		free(root);
 		root = strdup(resolved);
 		int n = 0;
-		boot[n++] = piece_path("../servers/startup/startup", "startup");
+		boot[n++] = owned[0] = piece_path("../servers/startup/startup", "startup");
 		boot[n++] = "--home";
 		boot[n++] = e->home;
 		boot[n++] = "--root";
 		boot[n++] = root;
 		boot[n++] = "--auth";
-		boot[n++] = piece_path("../servers/auth/auth", "auth");
+		boot[n++] = owned[1] = piece_path("../servers/auth/auth", "auth");
 		boot[n++] = "--proc";
-		boot[n++] = piece_path("../servers/proc/proc", "proc");
+		boot[n++] = owned[2] = piece_path("../servers/proc/proc", "proc");
 		boot[n++] = "--rootfs";
-		boot[n++] = piece_path("../servers/rootfs/rootfs", "rootfs");
+		boot[n++] = owned[3] = piece_path("../servers/rootfs/rootfs", "rootfs");
 		boot[n++] = "--exec";
-		boot[n++] = piece_path("../servers/exec/exec", "exec");
+		boot[n++] = owned[4] = piece_path("../servers/exec/exec", "exec");
 		if (getenv("HELL_VERBOSE"))
 			boot[n++] = "--verbose";
 		boot[n] = NULL;
@@ -649,6 +651,8 @@ up(const struct env *e, const char *root_opt, bool bare, bool foreground)
 	}
 	add_library_path();
 	pid = start_machd(e->sock, e->log, false, true, bare ? NULL : boot);
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		free(owned[i]);
 	f = fopen(e->pidf, "w");
 	if (f) {
 		fprintf(f, "%d\n", (int) pid);
@@ -665,12 +669,16 @@ up(const struct env *e, const char *root_opt, bool bare, bool foreground)
 		if (access(e->ready, F_OK) == 0) {
 			printf("HELL is up in %s (machd pid %d; root %s; log %s)\n", e->home,
 			       (int) pid, root, e->log);
-			free(root);
-			return 0;
+			result = 0;
+			break;
 		}
 		if (access(e->failed, F_OK) == 0 || kill(pid, 0) != 0)
 			break;
 		nanosleep(&(struct timespec) { 0, 100000000 }, NULL);
+	}
+	if (result == 0) {
+		free(root);
+		return 0;
 	}
 	fprintf(stderr, "%s: the environment did not start: ", prog);
 	if (access(e->failed, F_OK) == 0)
