@@ -8,9 +8,9 @@
  * very first message is seen, and, unless -n, the tasks it makes are
  * traced too.  rpctrace ends when PROGRAM does, with its exit status.  The
  * second attaches to the running task of Linux process PID, found with
- * hell_host_tasks: it needs the privileged host port as its bootstrap
- * port (a program the boot task starts has it), and ends when the task
- * does or on SIGINT or SIGTERM.
+ * proc_pid2task as the Hurd's tools find it (or, from a privileged
+ * context, such as a program the boot task starts, with hell_host_tasks),
+ * and ends when the task does or on SIGINT or SIGTERM.
  *
  * machd sends a record (<hell/trace.h>) for each message a traced task
  * sends or receives; routines are named from a table made at build time
@@ -27,6 +27,7 @@
  * task's name for a port, with the pid of the task that receives on it.
  */
 #include <hell/hell.h>
+#include <hurd.h>
 #include <hell/trace.h>
 #include <mach/mach_error.h>
 #include <mach/notify.h>
@@ -281,8 +282,8 @@ usage(FILE *f)
 		"\n"
 		"  -o FILE  write the trace to FILE (default: standard error)\n"
 		"  -n       do not trace the tasks it makes\n"
-		"  -p PID   attach to the task of Linux process PID (needs the\n"
-		"           privileged host port as bootstrap port)\n");
+		"  -p PID   attach to the task of Linux process PID (as the proc\n"
+		"           server allows: a process of the same user)\n");
 }
 
 static void __attribute__((noreturn))
@@ -292,21 +293,31 @@ die(const char *what, kern_return_t kr)
 	exit(2);
 }
 
-/* The task of process PID, through the privileged host port. */
+/* The task of process PID: from the proc server, as the Hurd's tools get
+ * it (proc_pid2task, which checks that our ids may have it); else, in a
+ * privileged context (a task the boot task started), from machd's list
+ * of tasks through the privileged host port.  */
 static task_t
 task_of_pid(pid_t pid)
 {
 	mach_port_t priv = MACH_PORT_NULL, *tasks = NULL;
 	mach_msg_type_number_t n = 0;
-	task_t found = MACH_PORT_NULL;
+	task_t found = pid2task(pid);
 	kern_return_t kr;
+	int proc_errno = errno;
 
-	if (task_get_bootstrap_port(mach_task_self(), &priv) != KERN_SUCCESS || !MACH_PORT_VALID(priv))
-		die("-p needs the privileged host port as bootstrap port", KERN_INVALID_HOST);
+	if (MACH_PORT_VALID(found))
+		return found;
+	if (task_get_bootstrap_port(mach_task_self(), &priv) != KERN_SUCCESS || !MACH_PORT_VALID(priv)) {
+		fprintf(stderr, "rpctrace: the task of pid %d: %s\n", (int) pid, strerror(proc_errno));
+		exit(2);
+	}
 	kr = hell_host_tasks(priv, &tasks, &n);
 	mach_port_deallocate(mach_task_self(), priv);
-	if (kr != KERN_SUCCESS)
-		die("-p needs the privileged host port as bootstrap port", kr);
+	if (kr != KERN_SUCCESS) {
+		fprintf(stderr, "rpctrace: the task of pid %d: %s\n", (int) pid, strerror(proc_errno));
+		exit(2);
+	}
 	for (mach_msg_type_number_t i = 0; i < n; i++) {
 		int tpid = 0;
 
