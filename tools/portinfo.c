@@ -219,6 +219,19 @@ static const struct argp argp = {
 	"\vNAMEs may be given in hexadecimal or octal with a 0x or 0 prefix.", 0, 0, 0
 };
 
+/* A name and its type, to sort by name.  */
+struct named {
+	mach_port_name_t name;
+	mach_port_type_t type;
+};
+
+static int
+compare_named(const void *a, const void *b)
+{
+	mach_port_name_t x = ((const struct named *) a)->name, y = ((const struct named *) b)->name;
+	return x < y ? -1 : x > y;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -260,9 +273,19 @@ main(int argc, char *argv[])
 		err = mach_port_names(task, &names, &nnames, &types, &ntypes);
 		if (err)
 			error(12, 0, "mach_port_names: %s", hurd_strerror(err));
-		for (mach_msg_type_number_t i = 0; i < nnames && i < ntypes; i++)
-			if (!only || (types[i] & only))
-				print_port(task, names[i], types[i], proc);
+		/* In name order, as GNU Mach's table gives them; machd's hash
+		 * table gives them in no order.  */
+		mach_msg_type_number_t count = nnames < ntypes ? nnames : ntypes;
+		struct named *sorted = calloc(count ? count : 1, sizeof *sorted);
+		if (!sorted)
+			error(12, ENOMEM, "sorting the names");
+		for (mach_msg_type_number_t i = 0; i < count; i++)
+			sorted[i] = (struct named) { names[i], types[i] };
+		qsort(sorted, count, sizeof *sorted, compare_named);
+		for (mach_msg_type_number_t i = 0; i < count; i++)
+			if (!only || (sorted[i].type & only))
+				print_port(task, sorted[i].name, sorted[i].type, proc);
+		free(sorted);
 		vm_deallocate(mach_task_self(), (vm_address_t) names, nnames * sizeof *names);
 		vm_deallocate(mach_task_self(), (vm_address_t) types, ntypes * sizeof *types);
 	}
