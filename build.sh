@@ -13,12 +13,13 @@ setup() {
     ./scripts/setup-deps >/dev/null
 }
 
-build() { # builddir [meson options...]
+build() { # builddir [meson options...]: 0 if it built
     local dir=$1; shift
     if [ ! -f "$dir/build.ninja" ]; then
-        meson setup "$dir" "$@" >/dev/null
+        meson setup "$dir" "$@" >/dev/null || return 1
     fi
-    ninja -C "$dir" >/dev/null
+    # Quiet when it builds; the end of the log when it does not.
+    ninja -C "$dir" > "$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; return 1; }
 }
 
 # Run a suite in DIR; add its counts to the totals.
@@ -54,16 +55,19 @@ demo)
     ;;
 check)
     setup
+    # A build that fails counts as one failure and skips its suite; the
+    # summary line is always the last one.
     echo "== build =="
-    build build
-    run_tests build "normal build"
+    if build build; then run_tests build "normal build"
+    else echo "the build failed"; failed=$((failed + 1)); fi
     echo "== build with ASan and UBSan =="
-    build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        run_tests build-asan "ASan+UBSan"
+    if build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug; then
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            run_tests build-asan "ASan+UBSan"
+    else echo "the ASan+UBSan build failed"; failed=$((failed + 1)); fi
     echo "== build with clang, and the libFuzzer targets (60 s of fuzzing) =="
-    CC=clang build build-fuzz -Dfuzz=true
-    run_tests build-fuzz "clang, with fuzzing"
+    if CC=clang build build-fuzz -Dfuzz=true; then run_tests build-fuzz "clang, with fuzzing"
+    else echo "the clang build failed"; failed=$((failed + 1)); fi
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     ;;
