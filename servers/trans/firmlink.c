@@ -16,14 +16,13 @@
 #include <hurd.h>
 
 #include <argp.h>
-#include <argz.h>
-#include <error.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "link_node.h"
+#include "translator.h"
 
 int trivfs_fstype = FSTYPE_MISC;
 int trivfs_fsid = 0;
@@ -43,7 +42,7 @@ firmlink_lookup(mach_port_t parent, int flags, mach_port_t *link)
 	mach_port_t target, reparented;
 	error_t err;
 
-	target = file_name_lookup(link_target, flags & ~(O_CREAT | O_EXCL), 0);
+	target = file_name_lookup(node_text, flags & ~(O_CREAT | O_EXCL), 0);
 	if (target == MACH_PORT_NULL)
 		return errno;
 	err = file_reparent(target, parent, &reparented);
@@ -83,52 +82,21 @@ trivfs_getroot_hook_fun trivfs_getroot_hook = firmlink_getroot;
 error_t
 trivfs_goaway(struct trivfs_control *cntl, int flags)
 {
-	if (!(flags & FSYS_GOAWAY_FORCE)) {
-		int opens = ports_count_class(cntl->protid_class);
-
-		ports_enable_class(cntl->protid_class);
-		if (opens > 0)
-			return EBUSY;
-	}
-	exit(0);
-}
-
-static error_t
-parse_opt(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (state->arg_num > 0)
-			argp_error(state, "only one TARGET");
-		if (link_node_set_target(arg))
-			argp_error(state, "TARGET longer than %zu bytes", sizeof(string_t) - 1);
-		return 0;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no TARGET");
-		return EINVAL;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	return translator_goaway_unless_open(cntl, flags);
 }
 
 static struct argp firmlink_argp = {
-	NULL, parse_opt, "TARGET",
+	NULL, link_node_parse_opt, "TARGET",
 	"A translator for firmlinks: the node leads to TARGET, looked up in the "
 	"translator's name space, with \"..\" leading back to the link's directory."
 };
 
 error_t
-trivfs_append_args(struct trivfs_control *fsys, char **argz, size_t *argz_len)
-{
-	return argz_add(argz, argz_len, link_target);
-}
-
-error_t
 trivfs_get_source(char *source, size_t source_len)
 {
-	if (link_target_len >= source_len)
+	if (node_text_len >= source_len)
 		return ENAMETOOLONG;
-	memcpy(source, link_target, link_target_len + 1);
+	memcpy(source, node_text, node_text_len + 1);
 	return 0;
 }
 
@@ -136,18 +104,9 @@ int
 main(int argc, char **argv)
 {
 	struct trivfs_control *fsys;
-	mach_port_t bootstrap;
-	error_t err;
 
 	argp_parse(&firmlink_argp, argc, argv, 0, NULL, NULL);
-
-	task_get_bootstrap_port(mach_task_self(), &bootstrap);
-	if (bootstrap == MACH_PORT_NULL)
-		error(1, 0, "must be started as a translator (settrans)");
-	err = trivfs_startup(bootstrap, 0, NULL, NULL, NULL, NULL, &fsys);
-	mach_port_deallocate(mach_task_self(), bootstrap);
-	if (err)
-		error(3, err, "trivfs_startup");
+	fsys = translator_startup();
 
 	ports_manage_port_operations_multithread(fsys->pi.bucket, trivfs_demuxer,
 						 2 * 60 * 1000, 0, NULL);

@@ -11,13 +11,13 @@
 
 #include <argp.h>
 #include <argz.h>
-#include <error.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 
 #include "libtrivfs/trivfs_io_S.h"
 #include "libtrivfs/trivfs_fs_S.h"
+#include "translator.h"
 
 /* What a write answers: 0 (everything written) or ENOSPC (--full). */
 static error_t write_error;
@@ -169,18 +169,9 @@ int
 main(int argc, char **argv)
 {
 	struct trivfs_control *fsys;
-	mach_port_t bootstrap;
-	error_t err;
 
 	argp_parse(&null_argp, argc, argv, 0, NULL, NULL);
-
-	task_get_bootstrap_port(mach_task_self(), &bootstrap);
-	if (bootstrap == MACH_PORT_NULL)
-		error(1, 0, "must be started as a translator (settrans)");
-	err = trivfs_startup(bootstrap, 0, NULL, NULL, NULL, NULL, &fsys);
-	mach_port_deallocate(mach_task_self(), bootstrap);
-	if (err)
-		error(3, err, "trivfs_startup");
+	fsys = translator_startup();
 
 	ports_manage_port_operations_multithread(fsys->pi.bucket, trivfs_demuxer,
 						 2 * 60 * 1000, 0, NULL);

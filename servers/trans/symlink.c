@@ -15,14 +15,13 @@
 #include <hurd/trivfs.h>
 
 #include <argp.h>
-#include <argz.h>
-#include <error.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "link_node.h"
+#include "translator.h"
 
 int trivfs_fstype = FSTYPE_MISC;
 int trivfs_fsid = 0;
@@ -45,8 +44,8 @@ symlink_getroot(struct trivfs_control *cntl, mach_port_t reply,
 {
 	if (flags & O_NOLINK)
 		return EAGAIN;	/* trivfs opens our node */
-	memcpy(retry_name, link_target, link_target_len + 1);
-	if (link_target[0] == '/') {
+	memcpy(retry_name, node_text, node_text_len + 1);
+	if (node_text[0] == '/') {
 		*do_retry = FS_RETRY_MAGICAL;
 		*node = MACH_PORT_NULL;
 		*node_type = MACH_MSG_TYPE_COPY_SEND;
@@ -69,52 +68,19 @@ trivfs_goaway(struct trivfs_control *cntl, int flags)
 	exit(0);
 }
 
-static error_t
-parse_opt(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (state->arg_num > 0)
-			argp_error(state, "only one TARGET");
-		if (link_node_set_target(arg))
-			argp_error(state, "TARGET longer than %zu bytes", sizeof(string_t) - 1);
-		return 0;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "no TARGET");
-		return EINVAL;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
 static struct argp symlink_argp = {
-	NULL, parse_opt, "TARGET",
+	NULL, link_node_parse_opt, "TARGET",
 	"A translator for symbolic links: the node is a link to TARGET, which the "
 	"client looks up in its own name space."
 };
-
-error_t
-trivfs_append_args(struct trivfs_control *fsys, char **argz, size_t *argz_len)
-{
-	return argz_add(argz, argz_len, link_target);
-}
 
 int
 main(int argc, char **argv)
 {
 	struct trivfs_control *fsys;
-	mach_port_t bootstrap;
-	error_t err;
 
 	argp_parse(&symlink_argp, argc, argv, 0, NULL, NULL);
-
-	task_get_bootstrap_port(mach_task_self(), &bootstrap);
-	if (bootstrap == MACH_PORT_NULL)
-		error(1, 0, "must be started as a translator (settrans)");
-	err = trivfs_startup(bootstrap, 0, NULL, NULL, NULL, NULL, &fsys);
-	mach_port_deallocate(mach_task_self(), bootstrap);
-	if (err)
-		error(3, err, "trivfs_startup");
+	fsys = translator_startup();
 
 	ports_manage_port_operations_multithread(fsys->pi.bucket, trivfs_demuxer,
 						 2 * 60 * 1000, 0, NULL);
