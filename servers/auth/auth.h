@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "boot_server.h"
+
 /* The four id vectors of a handle, in the order of the RPCs' arguments.  */
 enum auth_idvec {
 	AUTH_EUIDS,
@@ -91,12 +93,7 @@ void auth_rendezvous_interrupt(struct authhandle *h, mach_port_seqno_t seqno);
  * on NAME, end it.  Returns whether NAME was one of the rendezvous'.  */
 bool auth_rendezvous_dead_name(mach_port_t name);
 
-/* main.c */
-extern bool auth_verbose;
-/* With --verbose, print "auth: " and the message on stderr.  */
-void auth_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The text of ERR: a Linux errno value (what HELL's servers answer) or a
- * Mach/MIG code.  */
-const char *auth_error_string(error_t err);
+/* Logging with --verbose (boot_server_log) and error texts
+ * (boot_server_error_string) are servers/common/boot_server.h's.  */
 
 #endif

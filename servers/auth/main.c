@@ -9,10 +9,8 @@
  * run.  */
 #include "auth.h"
 
-#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,31 +20,6 @@
 #include "auth_S.h"
 #include "interrupt_S.h"
 #include "notify_S.h"
-
-bool auth_verbose;
-
-void
-auth_log(const char *fmt, ...)
-{
-	if (!auth_verbose)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("auth: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-const char *
-auth_error_string(error_t err)
-{
-	/* errno values are small positive numbers; Mach's codes are either
-	 * negative (MIG) or carry a subsystem in their high bits.  */
-	if (err > 0 && err < 4096)
-		return strerror(err);
-	return mach_error_string(err);
-}
 
 static const char usage[] =
 	"Usage: auth [OPTION]...\n"
@@ -163,45 +136,9 @@ auth_demuxer(mach_msg_header_t *in, mach_msg_header_t *out)
 int
 main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	while ((c = getopt_long(argc, argv, "vhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			auth_verbose = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		case 'V':
-			printf("auth (HELL) %s\n", HELL_VERSION);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "auth: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-
-	mach_port_t boot = MACH_PORT_NULL;
-	kern_return_t kr = task_get_bootstrap_port(mach_task_self(), &boot);
-	if (kr != KERN_SUCCESS) {
-		fprintf(stderr, "auth: cannot get the bootstrap port: %s\n", mach_error_string(kr));
-		return 2;
-	}
-	if (!MACH_PORT_VALID(boot)) {
-		fprintf(stderr, "auth: no bootstrap port: auth is started by startup "
-			"(`hell up'), which it gives its first handle with startup_authinit\n");
-		return 2;
-	}
+	boot_server_parse_args("auth", usage, argc, argv);
+	mach_port_t boot = boot_server_bootstrap_port("which it gives its first handle "
+						      "with startup_authinit");
 
 	auth_bucket = ports_create_bucket();
 	authhandle_class = ports_create_class(NULL, NULL);
@@ -221,13 +158,13 @@ main(int argc, char **argv)
 	/* The send right we made keeps the handle now.  */
 	ports_port_deref(first);
 	if (err) {
-		fprintf(stderr, "auth: startup_authinit: %s\n", auth_error_string(err));
+		fprintf(stderr, "auth: startup_authinit: %s\n", boot_server_error_string(err));
 		return 2;
 	}
 	mach_port_deallocate(mach_task_self(), boot);
 	/* auth makes no call on proc yet; the right lives as long as auth.  */
 	(void) proc;
-	auth_log("serving, the first handle has uid %u", (unsigned) geteuid());
+	boot_server_log("serving, the first handle has uid %u", (unsigned) geteuid());
 
 	for (;;)
 		ports_manage_port_operations_multithread(auth_bucket, auth_demuxer,

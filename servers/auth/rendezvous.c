@@ -119,7 +119,7 @@ reply_failed(mach_port_t reply, kern_return_t kr)
 {
 	if (kr == MACH_SEND_INVALID_DEST)
 		mach_port_deallocate(mach_task_self(), reply);
-	auth_log("a rendezvous reply could not be sent: %s", auth_error_string(kr));
+	boot_server_log("a rendezvous reply could not be sent: %s", boot_server_error_string(kr));
 }
 
 /* Record the side calling now as waiting on RENDEZVOUS.  Takes over the
@@ -313,7 +313,7 @@ auth_rendezvous_interrupt(struct authhandle *h, mach_port_seqno_t seqno)
 		if (!found)
 			return;
 		answer_error(found, EINTR);
-		auth_log("a waiting %s side was interrupted", found->user_side ? "user" : "server");
+		boot_server_log("a waiting %s side was interrupted", found->user_side ? "user" : "server");
 		release(found);
 	}
 }
@@ -335,13 +335,13 @@ auth_rendezvous_dead_name(mach_port_t name)
 	if (rendezvous_died) {
 		/* The partner will never come: say so (EINVAL, as the Hurd).  */
 		answer_error(w, EINVAL);
-		auth_log("a rendezvous port died while its %s side waited",
-			 w->user_side ? "user" : "server");
+		boot_server_log("a rendezvous port died while its %s side waited",
+				w->user_side ? "user" : "server");
 	} else {
 		/* Nobody to answer: the reply right is a dead name now.  */
 		mach_port_deallocate(mach_task_self(), w->reply);
-		auth_log("the %s side of a rendezvous went away while it waited",
-			 w->user_side ? "user" : "server");
+		boot_server_log("the %s side of a rendezvous went away while it waited",
+				w->user_side ? "user" : "server");
 	}
 	release(w);
 	return true;

@@ -10,10 +10,8 @@
  * to run.  */
 #include "proc.h"
 
-#include <getopt.h>
 #include <hurd/startup.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,33 +29,9 @@ struct port_class *task_notify_class;
 struct proc *startup_proc;
 mach_port_t proc_host_priv;
 mach_port_t proc_authserver;
-bool proc_verbose;
 
 /* The generic port: a port of proc's that is no process.  */
 static struct port_info *generic;
-
-void
-proc_log(const char *fmt, ...)
-{
-	if (!proc_verbose)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("proc: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-const char *
-proc_error_string(error_t err)
-{
-	/* errno values are small positive numbers; Mach's codes are either
-	 * negative (MIG) or carry a subsystem in their high bits.  */
-	if (err > 0 && err < 4096)
-		return strerror(err);
-	return mach_error_string(err);
-}
 
 mach_port_t
 proc_generic_right(void)
@@ -168,45 +142,8 @@ complete_startup_proc(task_t task)
 int
 main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	while ((c = getopt_long(argc, argv, "vhV", options, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			proc_verbose = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		case 'V':
-			printf("proc (HELL) %s\n", HELL_VERSION);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "proc: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-
-	mach_port_t boot = MACH_PORT_NULL;
-	kern_return_t kr = task_get_bootstrap_port(mach_task_self(), &boot);
-	if (kr != KERN_SUCCESS) {
-		fprintf(stderr, "proc: cannot get the bootstrap port: %s\n", mach_error_string(kr));
-		return 2;
-	}
-	if (!MACH_PORT_VALID(boot)) {
-		fprintf(stderr, "proc: no bootstrap port: proc is started by startup "
-			"(`hell up'), which it calls startup_procinit on\n");
-		return 2;
-	}
+	boot_server_parse_args("proc", usage, argc, argv);
+	mach_port_t boot = boot_server_bootstrap_port("which it calls startup_procinit on");
 
 	proc_bucket = ports_create_bucket();
 	proc_class = ports_create_class(NULL, NULL);
@@ -241,7 +178,7 @@ main(int argc, char **argv)
 			       &proc_host_priv, &device_master);
 	mach_port_deallocate(mach_task_self(), startup_port);
 	if (err) {
-		fprintf(stderr, "proc: startup_procinit: %s\n", proc_error_string(err));
+		fprintf(stderr, "proc: startup_procinit: %s\n", boot_server_error_string(err));
 		return 2;
 	}
 	mach_port_deallocate(mach_task_self(), boot);
@@ -255,7 +192,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "proc: new tasks will be learnt only when named to proc\n");
 	proc_sweep_zombies();
 	pthread_mutex_unlock(&proc_lock);
-	proc_log("serving");
+	boot_server_log("serving");
 
 	for (;;)
 		ports_manage_port_operations_multithread(proc_bucket, proc_demuxer, 0, 0, NULL);

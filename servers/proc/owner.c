@@ -156,11 +156,12 @@ S_proc_reauthenticate(struct proc *p, mach_port_t rendezvous)
 	if (!err) {
 		mach_port_deallocate(mach_task_self(), rendezvous);
 		ports_reallocate_from_external(p, newport);
-		proc_log("pid %d reauthenticated: %zu uids, owner %d", (int) p->pid, p->nuids,
-			 p->nuids ? (int) p->uids[0] : -1);
+		boot_server_log("pid %d reauthenticated: %zu uids, owner %d", (int) p->pid, p->nuids,
+				p->nuids ? (int) p->uids[0] : -1);
 	} else {
 		mach_port_mod_refs(mach_task_self(), newport, MACH_PORT_RIGHT_RECEIVE, -1);
-		proc_log("pid %d: reauthentication failed: %s", (int) p->pid, proc_error_string(err));
+		boot_server_log("pid %d: reauthentication failed: %s", (int) p->pid,
+				boot_server_error_string(err));
 	}
 	/* On an error from auth the pointers are still our buffers.  */
 	free_ids(eu, neu, eubuf);

@@ -42,6 +42,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "boot_server.h"
+
 struct wait_request;
 
 struct proc {
@@ -93,12 +95,9 @@ extern struct proc *startup_proc;		/* startup's process */
 
 extern mach_port_t proc_host_priv;		/* from startup_procinit */
 extern mach_port_t proc_authserver;		/* the first auth handle */
-extern bool proc_verbose;
 
-/* With --verbose, print "proc: " and the message on stderr.  */
-void proc_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The text of ERR: a Linux errno value or a Mach/MIG code.  */
-const char *proc_error_string(error_t err);
+/* Logging with --verbose (boot_server_log) and error texts
+ * (boot_server_error_string) are servers/common/boot_server.h's.  */
 /* The name of the generic port's receive right, to make one send right
  * from (MACH_MSG_TYPE_MAKE_SEND).  */
 mach_port_t proc_generic_right(void);

@@ -68,15 +68,15 @@ set_pid(struct proc *p, pid_t pid)
 		if (proc_linux_reaped(old)) {
 			proc_exited(old);
 		} else {
-			proc_log("pid %d: task %lu replaces task %lu", (int) pid,
-				 (unsigned long) p->task, (unsigned long) old->task);
+			boot_server_log("pid %d: task %lu replaces task %lu", (int) pid,
+					(unsigned long) p->task, (unsigned long) old->task);
 			hurd_ihash_locp_remove(&proc_by_pid, old->pid_loc);
 			old->pid_loc = NULL;
 			proc_unwatch_pid(old);
 		}
 	}
 	if (hurd_ihash_add(&proc_by_pid, (hurd_ihash_key_t) pid, p) != 0) {
-		proc_log("pid %d: out of memory for the pid table", (int) pid);
+		boot_server_log("pid %d: out of memory for the pid table", (int) pid);
 		return;
 	}
 	p->pid = pid;
@@ -128,7 +128,7 @@ proc_set_task(struct proc *p, task_t task)
 	p->task = task;
 	/* Already dead: the notification comes at once.  */
 	if (ports_request_dead_name_notification(p, task, NULL) != 0)
-		proc_log("task %lu: no dead-name notification", (unsigned long) task);
+		boot_server_log("task %lu: no dead-name notification", (unsigned long) task);
 	if (p->pid == 0) {
 		int pid = 0;
 		if (hell_task_pid(task, &pid) == KERN_SUCCESS && pid > 0)
@@ -264,7 +264,7 @@ proc_exited(struct proc *p)
 	p->dead = true;
 	p->stopped = p->continued = false;
 	p->waited = false;
-	proc_log("pid %d ended, status %#x", (int) p->pid, (unsigned) p->status);
+	boot_server_log("pid %d ended, status %#x", (int) p->pid, (unsigned) p->status);
 
 	if (p->pid_loc)
 		hurd_ihash_locp_remove(&proc_by_pid, p->pid_loc);

@@ -9,7 +9,7 @@
 static kern_return_t
 unsupported(const char *routine)
 {
-	proc_log("%s: not supported on HELL", routine);
+	boot_server_log("%s: not supported on HELL", routine);
 	return EOPNOTSUPP;
 }
 

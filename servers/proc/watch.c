@@ -43,14 +43,14 @@ proc_watch_pid(struct proc *p)
 	if (p->pidfd < 0) {
 		long fd = syscall(SYS_pidfd_open, p->pid, 0);
 		if (fd < 0) {
-			proc_log("pid %d: pidfd_open: %s", (int) p->pid, strerror(errno));
+			boot_server_log("pid %d: pidfd_open: %s", (int) p->pid, strerror(errno));
 			return;
 		}
 		p->pidfd = (int) fd;
 	}
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.fd = p->pidfd };
 	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, p->pidfd, &ev) != 0)
-		proc_log("pid %d: epoll: %s", (int) p->pid, strerror(errno));
+		boot_server_log("pid %d: epoll: %s", (int) p->pid, strerror(errno));
 }
 
 void
@@ -84,7 +84,7 @@ watch_thread(void *arg)
 		struct epoll_event events[16];
 		int n = epoll_wait(epoll_fd, events, 16, SWEEP_INTERVAL_MS);
 		if (n < 0 && errno != EINTR) {
-			proc_log("epoll_wait: %s", strerror(errno));
+			boot_server_log("epoll_wait: %s", strerror(errno));
 			sleep(1);
 			continue;
 		}
@@ -133,7 +133,7 @@ add_task(task_t task)
 	int pid = 0;
 	kern_return_t kr = hell_task_pid(task, &pid);
 	if (kr != KERN_SUCCESS) {
-		proc_log("a task without a pid: %s", proc_error_string(kr));
+		boot_server_log("a task without a pid: %s", boot_server_error_string(kr));
 		pid = 0;
 	}
 	proc_create(task, pid);
@@ -151,10 +151,10 @@ proc_watch_tasks(void)
 	/* machd's send right keeps the port now.  */
 	ports_port_deref(notify);
 	if (kr != KERN_SUCCESS)
-		fprintf(stderr, "proc: register_new_task_notification: %s\n", proc_error_string(kr));
+		fprintf(stderr, "proc: register_new_task_notification: %s\n", boot_server_error_string(kr));
 	error_t err2 = proc_add_all_tasks();
 	if (err2)
-		fprintf(stderr, "proc: hell_host_tasks: %s\n", proc_error_string(err2));
+		fprintf(stderr, "proc: hell_host_tasks: %s\n", boot_server_error_string(err2));
 	return kr ? kr : err2;
 }
 
@@ -165,7 +165,7 @@ proc_add_all_tasks(void)
 	mach_msg_type_number_t ntasks = 0;
 	kern_return_t kr = hell_host_tasks(proc_host_priv, &tasks, &ntasks);
 	if (kr != KERN_SUCCESS) {
-		proc_log("hell_host_tasks: %s", proc_error_string(kr));
+		boot_server_log("hell_host_tasks: %s", boot_server_error_string(kr));
 		return kr;
 	}
 	for (mach_msg_type_number_t i = 0; i < ntasks; i++)
