@@ -26,6 +26,7 @@
 
 #include "testlib.h"
 #include "parent.h"
+#include "program.h"
 #include "fake.h"
 
 static const char argv_good[] = "child\0one\0two";	/* with its final NUL: sizeof */
@@ -268,28 +269,6 @@ check_defaults(mach_port_t notify)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
-/* Map the file PATH; exits if it cannot. */
-static const char *
-map_file(const char *path, size_t *size)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perror(path);
-		exit(2);
-	}
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		perror(path);
-		exit(2);
-	}
-	*size = st.st_size;
-	return p;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -305,7 +284,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s EXEC-SERVER CHILD\n", argv[0]);
 		return 2;
 	}
-	child = map_file(argv[2], &child_size);
+	child = program_map(argv[2], &child_size);
 	fake_start(&program, FAKE_FILE, child, child_size);
 	fake_start(&text, FAKE_FILE, script, sizeof script - 1);
 	fake_start(&dir, FAKE_DIR, NULL, 0);

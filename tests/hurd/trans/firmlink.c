@@ -30,7 +30,7 @@
 #include <hurd/io.h>
 
 #include "testlib.h"
-#include "parent.h"
+#include "program.h"
 #include "ns_io_S.h"
 #include "ns_fs_S.h"
 
@@ -65,20 +65,11 @@ kern_return_t
 ns_S_io_read(io_t object, data_t *data, mach_msg_type_number_t *len, loff_t offset,
 	     vm_size_t amount)
 {
-	size_t n;
-
 	if (object != program)
 		return EOPNOTSUPP;
 	if (offset < 0)
 		return EINVAL;
-	n = (size_t) offset < program_size ? program_size - offset : 0;
-	if (n > amount)
-		n = amount;
-	if (n > *len && vm_allocate(mach_task_self(), (vm_address_t *) data, n, TRUE))
-		return ENOMEM;
-	memcpy(*data, program_data + offset, n);
-	*len = n;
-	return 0;
+	return program_read(program_data, program_size, offset, amount, data, len);
 }
 
 kern_return_t
@@ -169,22 +160,13 @@ start_through_exec(mach_port_t bootstrap, struct parent_translator *t, void *arg
 	int ints[INIT_INT_MAX] = { 0 };
 	char argv[256];
 	size_t argvlen;
-	kern_return_t kr;
 
 	argvlen = snprintf(argv, sizeof argv, "firmlink%c%s", 0, how->target_name) + 1;
-	kr = task_create(mach_task_self(), 0, &t->task);
-	if (kr)
-		return kr;
-	kr = task_set_bootstrap_port(t->task, bootstrap);
-	if (kr)
-		return kr;
 	ports[INIT_PORT_CRDIR] = root_dir;
 	ports[INIT_PORT_CWDIR] = root_dir;
 	ints[INIT_UMASK] = 022;
-	return exec_exec(how->execserver, program, MACH_MSG_TYPE_MAKE_SEND, t->task, 0,
-			 argv, argvlen, NULL, 0, NULL, MACH_MSG_TYPE_COPY_SEND, 0,
-			 ports, MACH_MSG_TYPE_MAKE_SEND, INIT_PORT_MAX, ints, INIT_INT_MAX,
-			 NULL, 0, NULL, 0);
+	return program_exec_translator(how->execserver, program, bootstrap, argv, argvlen,
+				       ports, ints, t);
 }
 
 /* Stop T and wait (through NOTIFY) for its task to die. */
@@ -271,27 +253,6 @@ check_missing_target(mach_port_t execserver, mach_port_t notify)
 	stop_firmlink(&t, notify);
 }
 
-static const char *
-map_file(const char *path, size_t *size)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perror(path);
-		exit(2);
-	}
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		perror(path);
-		exit(2);
-	}
-	*size = st.st_size;
-	return p;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -304,7 +265,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s EXEC FIRMLINK\n", argv[0]);
 		return 2;
 	}
-	program_data = map_file(argv[2], &program_size);
+	program_data = program_map(argv[2], &program_size);
 	CHECK_KR(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &ns_set),
 		 KERN_SUCCESS);
 	root_dir = ns_port();

@@ -31,7 +31,7 @@
 #include <hurd/io.h>
 
 #include "testlib.h"
-#include "parent.h"
+#include "program.h"
 #include "reauth_io_S.h"
 #include "reauth_auth_S.h"
 
@@ -67,18 +67,9 @@ kern_return_t
 reauth_S_io_read(io_t object, data_t *data, mach_msg_type_number_t *len, loff_t offset,
 		 vm_size_t amount)
 {
-	size_t n;
-
 	if (object != program || offset < 0)
 		return EOPNOTSUPP;
-	n = (size_t) offset < program_size ? program_size - offset : 0;
-	if (n > amount)
-		n = amount;
-	if (n > *len && vm_allocate(mach_task_self(), (vm_address_t *) data, n, TRUE))
-		return ENOMEM;
-	memcpy(*data, program_data + offset, n);
-	*len = n;
-	return 0;
+	return program_read(program_data, program_size, offset, amount, data, len);
 }
 
 kern_return_t
@@ -154,19 +145,10 @@ start_through_exec(mach_port_t bootstrap, struct parent_translator *t, void *arg
 	static const char argv[] = "hello";
 	mach_port_t ports[INIT_PORT_MAX] = { 0 };
 	int ints[INIT_INT_MAX] = { 0 };
-	kern_return_t kr;
 
-	kr = task_create(mach_task_self(), 0, &t->task);
-	if (kr)
-		return kr;
-	kr = task_set_bootstrap_port(t->task, bootstrap);
-	if (kr)
-		return kr;
 	ports[INIT_PORT_AUTH] = auth;
-	return exec_exec(execserver, program, MACH_MSG_TYPE_MAKE_SEND, t->task, 0,
-			 argv, sizeof argv, NULL, 0, NULL, MACH_MSG_TYPE_COPY_SEND, 0,
-			 ports, MACH_MSG_TYPE_MAKE_SEND, INIT_PORT_MAX, ints, INIT_INT_MAX,
-			 NULL, 0, NULL, 0);
+	return program_exec_translator(execserver, program, bootstrap, argv, sizeof argv,
+				       ports, ints, t);
 }
 
 /* io_reauthenticate FILE and the user's half of the rendezvous: the new
@@ -181,27 +163,6 @@ reauthenticate(mach_port_t file)
 		 KERN_SUCCESS);
 	mach_port_mod_refs(mach_task_self(), rendezvous, MACH_PORT_RIGHT_RECEIVE, -1);
 	return newport;
-}
-
-static const char *
-map_file(const char *path, size_t *size)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perror(path);
-		exit(2);
-	}
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		perror(path);
-		exit(2);
-	}
-	*size = st.st_size;
-	return p;
 }
 
 int
@@ -221,7 +182,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s EXEC HELLO\n", argv[0]);
 		return 2;
 	}
-	program_data = map_file(argv[2], &program_size);
+	program_data = program_map(argv[2], &program_size);
 	CHECK_KR(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &port_set),
 		 KERN_SUCCESS);
 	program = testlib_port();
