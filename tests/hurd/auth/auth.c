@@ -27,6 +27,7 @@
 
 #include "testlib.h"
 #include "fake_startup.h"
+#include "port_space.h"
 #include "task_msgs.h"
 
 extern char **environ;
@@ -131,45 +132,6 @@ static void
 destroy_port(mach_port_t p)
 {
 	mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
-}
-
-/* Send-once rights and dead names in auth's space.  */
-struct space_counts {
-	unsigned send_once, dead;
-};
-
-static struct space_counts
-auth_space(task_t auth)
-{
-	struct space_counts c = { 0, 0 };
-	mach_port_name_array_t names;
-	mach_port_type_array_t types;
-	mach_msg_type_number_t nn, nt;
-	if (mach_port_names(auth, &names, &nn, &types, &nt) != KERN_SUCCESS)
-		return (struct space_counts) { ~0u, ~0u };
-	for (mach_msg_type_number_t i = 0; i < nt; i++) {
-		c.send_once += (types[i] & MACH_PORT_TYPE_SEND_ONCE) != 0;
-		c.dead += (types[i] & MACH_PORT_TYPE_DEAD_NAME) != 0;
-	}
-	vm_deallocate(mach_task_self(), (vm_address_t) names, nn * sizeof *names);
-	vm_deallocate(mach_task_self(), (vm_address_t) types, nt * sizeof *types);
-	return c;
-}
-
-/* Whether auth's space gets back to BASE within 3 s.  */
-static bool
-auth_space_back_to(task_t auth, struct space_counts base)
-{
-	struct space_counts now;
-	for (int i = 0; i < 300; i++) {
-		now = auth_space(auth);
-		if (now.send_once == base.send_once && now.dead == base.dead)
-			return true;
-		usleep(10000);
-	}
-	testlib_fail(__FILE__, __LINE__, "auth's space: %u send-once rights and %u dead names, "
-		     "%u and %u before", now.send_once, now.dead, base.send_once, base.dead);
-	return false;
 }
 
 /* ---- Start-up ---------------------------------------------------------- */
@@ -438,7 +400,7 @@ check_ids_of(struct ids *got, mach_port_t handle)
 static void
 test_rendezvous_threads(struct fake_startup *fs, mach_port_t hu, mach_port_t hs)
 {
-	struct space_counts base = auth_space(fs->auth_task);
+	struct port_space base = port_space_of(fs->auth_task);
 	struct side a, b;
 
 	/* Both orders: the user's ids reach the server, the server's port
@@ -556,7 +518,7 @@ test_rendezvous_threads(struct fake_startup *fs, mach_port_t hu, mach_port_t hs)
 		destroy_port(p);
 	}
 
-	CHECK(auth_space_back_to(fs->auth_task, base));
+	CHECK(port_space_back_to(fs->auth_task, base, false, "auth"));
 }
 
 /* ---- Spawned tasks ----------------------------------------------------- */
@@ -677,7 +639,7 @@ out:
 static void
 test_waiter_dies(struct fake_startup *fs, mach_port_t hu)
 {
-	struct space_counts base = auth_space(fs->auth_task);
+	struct port_space base = port_space_of(fs->auth_task);
 	mach_port_t control = new_port(), r = new_port();
 	mach_port_insert_right(mach_task_self(), control, control, MACH_MSG_TYPE_MAKE_SEND);
 	pid_t pid = 0;
@@ -702,7 +664,7 @@ test_waiter_dies(struct fake_startup *fs, mach_port_t hu)
 	}
 	if (pid > 0)
 		reap(pid);
-	CHECK(auth_space_back_to(fs->auth_task, base));
+	CHECK(port_space_back_to(fs->auth_task, base, false, "auth"));
 	destroy_port(r);
 	mach_port_deallocate(mach_task_self(), control);
 	destroy_port(control);

@@ -31,6 +31,7 @@
 
 #include "testlib.h"
 #include "fake_startup.h"
+#include "port_space.h"
 #include "task_msgs.h"
 
 #define CHILD_TIMEOUT_MS 10000
@@ -120,44 +121,6 @@ status_threads(pid_t pid)
 	buf[n] = '\0';
 	char *t = strstr(buf, "\nThreads:");
 	return t ? atoi(t + 9) : -1;
-}
-
-/* proc's space: send-once rights and dead names.  */
-struct space_counts {
-	unsigned send_once, dead;
-};
-
-static struct space_counts
-space_of(task_t task)
-{
-	struct space_counts c = { 0, 0 };
-	mach_port_name_array_t names;
-	mach_port_type_array_t types;
-	mach_msg_type_number_t nn, nt;
-	if (mach_port_names(task, &names, &nn, &types, &nt) != KERN_SUCCESS)
-		return (struct space_counts) { ~0u, ~0u };
-	for (mach_msg_type_number_t i = 0; i < nt; i++) {
-		c.send_once += (types[i] & MACH_PORT_TYPE_SEND_ONCE) != 0;
-		c.dead += (types[i] & MACH_PORT_TYPE_DEAD_NAME) != 0;
-	}
-	vm_deallocate(mach_task_self(), (vm_address_t) names, nn * sizeof *names);
-	vm_deallocate(mach_task_self(), (vm_address_t) types, nt * sizeof *types);
-	return c;
-}
-
-static bool
-space_back_to(task_t task, struct space_counts base)
-{
-	struct space_counts now;
-	for (int i = 0; i < 300; i++) {
-		now = space_of(task);
-		if (now.send_once <= base.send_once && now.dead <= base.dead)
-			return true;
-		usleep(10000);
-	}
-	testlib_fail(__FILE__, __LINE__, "proc's space: %u send-once rights and %u dead names, "
-		     "%u and %u before", now.send_once, now.dead, base.send_once, base.dead);
-	return false;
 }
 
 /* Whether PID is in proc_getallpids's answer.  */
@@ -689,7 +652,7 @@ waiter_main(void *arg)
 static void
 test_wait(struct fake_startup *fs)
 {
-	struct space_counts base = space_of(fs->proc_task);
+	struct port_space base = port_space_of(fs->proc_task);
 	struct agent a;
 	int r[8], status, sigcode;
 	rusage_t ru;
@@ -744,7 +707,7 @@ test_wait(struct fake_startup *fs)
 		pid_t sleeper = r[1];
 		CHECK_EQ(r[2], sleeper);
 		usleep(200000);
-		struct space_counts waiting = space_of(fs->proc_task);
+		struct port_space waiting = port_space_of(fs->proc_task);
 		CHECK(waiting.send_once > base.send_once);
 		agent_end(&a, true);
 		if (sleeper > 0)
@@ -754,7 +717,7 @@ test_wait(struct fake_startup *fs)
 	/* The agents were reaped by us, their Linux parent, with waitpid: no
 	 * record stays for proc_wait.  */
 	CHECK_KR(proc_wait(me, -1, WNOHANG, &status, &sigcode, &ru, &got), EWOULDBLOCK);
-	CHECK(space_back_to(fs->proc_task, base));
+	CHECK(port_space_back_to(fs->proc_task, base, true, "proc"));
 }
 
 /* proc_reauthenticate from a caller that does not go through with it:
@@ -762,7 +725,7 @@ test_wait(struct fake_startup *fs)
 static void
 test_reauth_hostile(struct fake_startup *fs)
 {
-	struct space_counts base = space_of(fs->proc_task);
+	struct port_space base = port_space_of(fs->proc_task);
 	pid_t pid, ppid;
 	int orphaned;
 
@@ -802,7 +765,7 @@ test_reauth_hostile(struct fake_startup *fs)
 	CHECK_KR(proc_getprivports(me, &host, &dev), geteuid() == 0 ? KERN_SUCCESS : EPERM);
 	if (geteuid() == 0)
 		mach_port_deallocate(mach_task_self(), host);
-	CHECK(space_back_to(fs->proc_task, base));
+	CHECK(port_space_back_to(fs->proc_task, base, true, "proc"));
 }
 
 /* Bad pids, bad ports, and the routines HELL refuses.  */
