@@ -123,17 +123,9 @@ __hurd_file_name_lookup(error_t (*use_init_port)(int which, error_t (*operate)(m
 					     f.retryname, f.flags, mode, result);
 }
 
-error_t
-hurd_file_name_lookup(error_t (*use_init_port)(int which, error_t (*operate)(mach_port_t)),
-		      file_t (*get_dtable_port)(int fd),
-		      error_t (*lookup)(file_t dir, const char *name, int flags, mode_t mode,
-					retry_type *do_retry, string_t retry_name,
-					mach_port_t *result),
-		      const char *file_name, int flags, mode_t mode, file_t *result)
-{
-	return __hurd_file_name_lookup(use_init_port, get_dtable_port, lookup, file_name, flags,
-				       mode, result);
-}
+/* The public name of the same function, as the Hurd's glibc has it.  */
+__typeof__(__hurd_file_name_lookup) hurd_file_name_lookup
+	__attribute__((alias("__hurd_file_name_lookup")));
 
 /* The splits: the directory part of a name and where the last component
  * starts.  A name with no directory part is in the working directory.  */
@@ -196,16 +188,9 @@ __hurd_file_name_split(error_t (*use_init_port)(int which, error_t (*operate)(ma
 			strrchr(file_name, '/'), dir, name);
 }
 
-error_t
-hurd_file_name_split(error_t (*use_init_port)(int which, error_t (*operate)(mach_port_t)),
-		     file_t (*get_dtable_port)(int fd),
-		     error_t (*lookup)(file_t dir, const char *name, int flags, mode_t mode,
-				       retry_type *do_retry, string_t retry_name,
-				       mach_port_t *result),
-		     const char *file_name, file_t *dir, char **name)
-{
-	return __hurd_file_name_split(use_init_port, get_dtable_port, lookup, file_name, dir, name);
-}
+/* The public name of the same function, as the Hurd's glibc has it.  */
+__typeof__(__hurd_file_name_split) hurd_file_name_split
+	__attribute__((alias("__hurd_file_name_split")));
 
 error_t
 __hurd_directory_name_split(error_t (*use_init_port)(int which,
@@ -229,17 +214,9 @@ __hurd_directory_name_split(error_t (*use_init_port)(int which,
 			name);
 }
 
-error_t
-hurd_directory_name_split(error_t (*use_init_port)(int which, error_t (*operate)(mach_port_t)),
-			  file_t (*get_dtable_port)(int fd),
-			  error_t (*lookup)(file_t dir, const char *name, int flags, mode_t mode,
-					    retry_type *do_retry, string_t retry_name,
-					    mach_port_t *result),
-			  const char *directory_name, file_t *dir, char **name)
-{
-	return __hurd_directory_name_split(use_init_port, get_dtable_port, lookup, directory_name,
-					   dir, name);
-}
+/* The public name of the same function, as the Hurd's glibc has it.  */
+__typeof__(__hurd_directory_name_split) hurd_directory_name_split
+	__attribute__((alias("__hurd_directory_name_split")));
 
 /* With the task's own ports.  */
 

@@ -422,16 +422,6 @@ out:
 	return err;
 }
 
-error_t
-hurd_file_name_lookup_retry(error_t (*use_init_port)(int which,
-						     error_t (*operate)(mach_port_t)),
-			    file_t (*get_dtable_port)(int fd),
-			    error_t (*lookup)(file_t dir, const char *name, int flags, mode_t mode,
-					      retry_type *do_retry, string_t retry_name,
-					      mach_port_t *result),
-			    enum retry_type doretry, char retryname[1024], int flags, mode_t mode,
-			    file_t *result)
-{
-	return __hurd_file_name_lookup_retry(use_init_port, get_dtable_port, lookup, doretry,
-					     retryname, flags, mode, result);
-}
+/* The public name of the same function, as the Hurd's glibc has it.  */
+__typeof__(__hurd_file_name_lookup_retry) hurd_file_name_lookup_retry
+	__attribute__((alias("__hurd_file_name_lookup_retry")));

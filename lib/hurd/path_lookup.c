@@ -92,19 +92,9 @@ __hurd_file_name_path_lookup(error_t (*use_init_port)(int which,
 	return err;
 }
 
-error_t
-hurd_file_name_path_lookup(error_t (*use_init_port)(int which,
-						    error_t (*operate)(mach_port_t)),
-			   file_t (*get_dtable_port)(int fd),
-			   error_t (*lookup)(file_t dir, const char *name, int flags, mode_t mode,
-					     retry_type *do_retry, string_t retry_name,
-					     mach_port_t *result),
-			   const char *file_name, const char *path, int flags, mode_t mode,
-			   file_t *result, char **prefixed_name)
-{
-	return __hurd_file_name_path_lookup(use_init_port, get_dtable_port, lookup, file_name,
-					    path, flags, mode, result, prefixed_name);
-}
+/* The public name of the same function, as the Hurd's glibc has it.  */
+__typeof__(__hurd_file_name_path_lookup) hurd_file_name_path_lookup
+	__attribute__((alias("__hurd_file_name_path_lookup")));
 
 file_t
 file_name_path_lookup(const char *file_name, const char *path, int flags, mode_t mode,
