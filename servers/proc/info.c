@@ -25,6 +25,22 @@ zombie_for_pid(pid_t pid)
 	return NULL;
 }
 
+/* The process PID, for CALLER to act on: ESRCH for an unknown PID,
+ * EPERM when CALLER does not own it (proc_owns); 0 with *RESULT NULL for
+ * a process that has ended.  */
+static error_t
+owned_pid(struct proc *caller, pid_t pid, struct proc **result)
+{
+	struct proc *p = proc_for_pid(pid);
+	*result = NULL;
+	if (!p)
+		return zombie_for_pid(pid) ? 0 : ESRCH;
+	if (!proc_owns(caller, p))
+		return EPERM;
+	*result = p;
+	return 0;
+}
+
 /* Implement proc_pid2task as described in <hurd/process.defs>: the task
  * of PID, if the caller owns it (proc_owns); MACH_PORT_NULL for a process
  * that has ended.  EOPNOTSUPP when not sent to a process; ESRCH for an
@@ -34,16 +50,11 @@ S_proc_pid2task(struct proc *caller, pid_t pid, mach_port_t *task)
 {
 	if (!caller)
 		return EOPNOTSUPP;
-	struct proc *p = proc_for_pid(pid);
-	if (!p) {
-		if (!zombie_for_pid(pid))
-			return ESRCH;
-		*task = MACH_PORT_NULL;
-		return 0;
-	}
-	if (!proc_owns(caller, p))
-		return EPERM;
-	*task = p->task;
+	struct proc *p;
+	error_t err = owned_pid(caller, pid, &p);
+	if (err)
+		return err;
+	*task = p ? p->task : MACH_PORT_NULL;
 	return 0;
 }
 
@@ -101,17 +112,12 @@ S_proc_pid2proc(struct proc *caller, pid_t pid, mach_port_t *proc,
 {
 	if (!caller)
 		return EOPNOTSUPP;
-	struct proc *p = proc_for_pid(pid);
+	struct proc *p;
+	error_t err = owned_pid(caller, pid, &p);
+	if (err)
+		return err;
+	*proc = p ? ports_get_right(p) : MACH_PORT_NULL;
 	*proc_type = MACH_MSG_TYPE_MAKE_SEND;
-	if (!p) {
-		if (!zombie_for_pid(pid))
-			return ESRCH;
-		*proc = MACH_PORT_NULL;
-		return 0;
-	}
-	if (!proc_owns(caller, p))
-		return EPERM;
-	*proc = ports_get_right(p);
 	return 0;
 }
 
