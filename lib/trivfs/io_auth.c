@@ -65,15 +65,10 @@ protid_for_user(struct trivfs_protid *cred, struct iouser *user, mach_port_t bas
 		}
 		new->realnode = restricted;
 	}
-	if (trivfs_protid_create_hook) {
-		err = trivfs_protid_create_hook(new);
-		if (err) {
-			if (MACH_PORT_VALID(new->realnode))
-				mach_port_deallocate(mach_task_self(), new->realnode);
-			new->realnode = MACH_PORT_NULL;
-			ports_port_deref(new);
-			return err;
-		}
+	err = trivfs_protid_run_create_hook(new);
+	if (err) {
+		ports_port_deref(new);
+		return err;
 	}
 	*result = new;
 	return 0;
@@ -162,14 +157,8 @@ trivfs_S_io_reauthenticate(struct trivfs_protid *cred, mach_port_t reply,
 		if (err)
 			new->realnode = MACH_PORT_NULL;
 	}
-	if (!err && trivfs_protid_create_hook) {
-		err = trivfs_protid_create_hook(new);
-		if (err) {
-			if (MACH_PORT_VALID(new->realnode))
-				mach_port_deallocate(mach_task_self(), new->realnode);
-			new->realnode = MACH_PORT_NULL;
-		}
-	}
+	if (!err)
+		err = trivfs_protid_run_create_hook(new);
 	if (err)
 		ports_destroy_right(new);
 	else

@@ -87,6 +87,22 @@ trivfs_open(struct trivfs_control *cntl, struct iouser *user, unsigned flags,
 }
 
 error_t
+trivfs_protid_run_create_hook(struct trivfs_protid *new)
+{
+	error_t err;
+
+	if (!trivfs_protid_create_hook)
+		return 0;
+	err = trivfs_protid_create_hook(new);
+	if (err) {
+		if (MACH_PORT_VALID(new->realnode))
+			mach_port_deallocate(mach_task_self(), new->realnode);
+		new->realnode = MACH_PORT_NULL;
+	}
+	return err;
+}
+
+error_t
 trivfs_protid_dup(struct trivfs_protid *cred, struct trivfs_protid **dup)
 {
 	struct trivfs_protid *new;
@@ -117,15 +133,10 @@ trivfs_protid_dup(struct trivfs_protid *cred, struct trivfs_protid **dup)
 		}
 	}
 	new->realnode = cred->realnode;
-	if (trivfs_protid_create_hook) {
-		err = trivfs_protid_create_hook(new);
-		if (err) {
-			if (MACH_PORT_VALID(new->realnode))
-				mach_port_deallocate(mach_task_self(), new->realnode);
-			new->realnode = MACH_PORT_NULL;
-			ports_port_deref(new);
-			return err;
-		}
+	err = trivfs_protid_run_create_hook(new);
+	if (err) {
+		ports_port_deref(new);
+		return err;
 	}
 	*dup = new;
 	return 0;

@@ -46,6 +46,14 @@ error_t trivfs_check_open(struct trivfs_control *cntl, struct iouser *user,
 /* The open modes io_set_*_openmodes may change (C values). */
 #define TRIVFS_OPEN_SETTABLE (O_APPEND | O_ASYNC | O_SYNC | O_NONBLOCK)
 
+/* Run trivfs_protid_create_hook, if any, on NEW, whose realnode (if
+ * valid) is a send right of its own.  When the hook fails, that right is
+ * released and realnode cleared, so that NEW's clean routine does not
+ * call trivfs_protid_destroy_hook; NEW itself is still the caller's to
+ * drop.  (trivfs_open's protids are different: their user and realnode
+ * stay the caller's on failure.) */
+error_t trivfs_protid_run_create_hook(struct trivfs_protid *new);
+
 /* Whether CLASS / BUCKET is one trivfs serves (trivfs_add_*). */
 int trivfs_is_protid_class(const struct port_class *class);
 int trivfs_is_control_class(const struct port_class *class);
