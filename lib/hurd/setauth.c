@@ -36,13 +36,16 @@ reauth_io(io_t port, auth_t new_auth)
 	return newport;
 }
 
-/* Replace the directory in CELL by its reauthenticated self.  */
+/* Replace the port in CELL by what REAUTH makes of it with NEW_AUTH
+ * (reauth_io for a directory, _hurd_proc_reauth for the proc port); the
+ * old port stays when REAUTH gives none.  */
 static void
-reauth_cell(struct hurd_port *cell, auth_t new_auth)
+reauth_cell(struct hurd_port *cell, auth_t new_auth,
+	    mach_port_t (*reauth)(mach_port_t port, auth_t new_auth))
 {
 	struct hurd_userlink link;
 	mach_port_t old = _hurd_port_get(cell, &link);
-	mach_port_t newport = reauth_io(old, new_auth);
+	mach_port_t newport = reauth(old, new_auth);
 
 	_hurd_port_free(cell, &link, old);
 	if (MACH_PORT_VALID(newport))
@@ -72,28 +75,15 @@ _hurd_proc_reauth(process_t proc, auth_t auth)
 	return newport;
 }
 
-/* Tell proc who we are now: the process's proc port becomes the one the
- * rendezvous gave.  */
-static void
-reauth_proc(auth_t new_auth)
-{
-	struct hurd_port *cell = &_hurd_ports[INIT_PORT_PROC];
-	struct hurd_userlink link;
-	mach_port_t proc = _hurd_port_get(cell, &link);
-	mach_port_t newport = _hurd_proc_reauth(proc, new_auth);
-
-	_hurd_port_free(cell, &link, proc);
-	if (MACH_PORT_VALID(newport))
-		_hurd_port_set(cell, newport);
-}
-
 error_t
 _hurd_setauth_consume(auth_t new_auth)
 {
 	pthread_mutex_lock(&reauth_lock);
 	_hurd_port_set(&_hurd_ports[INIT_PORT_AUTH], new_auth);
 	if (MACH_PORT_VALID(new_auth)) {
-		reauth_proc(new_auth);
+		/* Tell proc who we are now: the process's proc port becomes
+		 * the one the rendezvous gave.  */
+		reauth_cell(&_hurd_ports[INIT_PORT_PROC], new_auth, _hurd_proc_reauth);
 		for (mach_msg_type_number_t d = 0; d < _hurd_init_dtablesize; d++) {
 			mach_port_t newport = reauth_io(_hurd_init_dtable[d], new_auth);
 
@@ -102,8 +92,8 @@ _hurd_setauth_consume(auth_t new_auth)
 				_hurd_init_dtable[d] = newport;
 			}
 		}
-		reauth_cell(&_hurd_ports[INIT_PORT_CRDIR], new_auth);
-		reauth_cell(&_hurd_ports[INIT_PORT_CWDIR], new_auth);
+		reauth_cell(&_hurd_ports[INIT_PORT_CRDIR], new_auth, reauth_io);
+		reauth_cell(&_hurd_ports[INIT_PORT_CWDIR], new_auth, reauth_io);
 	}
 	pthread_mutex_unlock(&reauth_lock);
 	return 0;
