@@ -2,9 +2,10 @@
  * them over (the port they came to, looked up by payload or name, or NULL
  * when that port is none of ours), and what they mean for a port.
  *
- * No-senders notifications come to the port itself (ports_get_right asks
- * for them that way); dead-name notifications come to the bucket's notify
- * port (ports_request_dead_name_notification, ports_interrupt_*_on_
+ * No-senders notifications come to the port itself (the request made at
+ * creation or by ports_get_right asks for them that way); dead-name
+ * notifications come to the bucket's notify port
+ * (ports_request_dead_name_notification, ports_interrupt_*_on_
  * notification).  A notification is also a message anyone holding a send
  * right could forge, so each is checked against the kernel's state before
  * it is acted on.  The definitions are weak: a server may replace any. */
@@ -22,6 +23,9 @@ ports_no_senders(void *port, mach_port_mscount_t mscount)
 
 	pthread_mutex_lock(&_ports_lock);
 	right = pi->port_right;
+	/* This comes of a notification: our request is spent (or, if the
+	 * message was forged, a new one only replaces it). */
+	pi->flags &= ~_PORT_NS_REQUESTED;
 	if (!(pi->flags & PORT_HAS_SENDRIGHTS)) {
 		pthread_mutex_unlock(&_ports_lock);
 		return;
@@ -32,7 +36,7 @@ ports_no_senders(void *port, mach_port_mscount_t mscount)
 	} else if (MACH_PORT_VALID(right)) {
 		/* A send right was counted (ports_get_right) that the
 		 * notification did not know of: wait for the next one. */
-		_ports_request_no_senders(right, pi->mscount);
+		_ports_request_no_senders(pi, right, pi->mscount);
 	}
 	pthread_mutex_unlock(&_ports_lock);
 
@@ -58,15 +62,29 @@ ports_do_mach_notify_no_senders(struct port_info *pi, mach_port_mscount_t count)
 
 	if (!pi)
 		return EOPNOTSUPP;
-	right = _ports_right(pi);
+	pthread_mutex_lock(&_ports_lock);
+	right = pi->port_right;
+	/* Our request is spent, unless the message is forged (then a new
+	 * request only replaces it). */
+	pi->flags &= ~_PORT_NS_REQUESTED;
+	pthread_mutex_unlock(&_ports_lock);
 	if (!MACH_PORT_VALID(right))
 		return EOPNOTSUPP;
 	/* The count in the message may be forged or stale; the kernel's is not. */
 	kr = mach_port_get_receive_status(mach_task_self(), right, &status);
 	if (kr)
 		return kr;
-	if (status.mps_srights)
+	if (status.mps_srights) {
+		/* Stale (a send right was made since it was sent) or forged:
+		 * either way the senders must be watched again, or the port
+		 * would never hear that they went.  (The Hurd forgets to.) */
+		pthread_mutex_lock(&_ports_lock);
+		if ((pi->flags & PORT_HAS_SENDRIGHTS) && !(pi->flags & _PORT_NS_REQUESTED) &&
+		    pi->port_right == right)
+			_ports_request_no_senders(pi, right, pi->mscount);
+		pthread_mutex_unlock(&_ports_lock);
 		return EAGAIN;
+	}
 	ports_no_senders(pi, status.mps_mscount);
 	return 0;
 }

@@ -52,11 +52,22 @@ mach_port_t _ports_htable_remove(struct port_info *pi);
  * only means the library looks PI up by name instead. */
 void _ports_set_payload(struct port_info *pi, mach_port_t right);
 
-/* Ask for a no-senders notification on RIGHT once no send right is left
- * and the make-send count is at least SYNC, delivered to RIGHT itself (so
- * the port's own manager serves it, with the port as payload).  The
- * previous request's send-once right, if any, is dropped. */
-void _ports_request_no_senders(mach_port_t right, mach_port_mscount_t sync);
+/* port_info.flags, libports' own (<hurd/ports.h> uses 0x0001 and
+ * 0x0100-0x1000): a no-senders request of ours is armed on the right, as
+ * far as libports knows.  Set when one is made (at creation, or by
+ * _ports_request_no_senders); cleared when a no-senders notification
+ * comes (the kernel's request is then spent, unless the message was
+ * forged, in which case asking again only replaces it) and when the right
+ * leaves the port.  ports_get_right asks for none while it is set. */
+#define _PORT_NS_REQUESTED	0x10000
+
+/* Ask for a no-senders notification on RIGHT (PI's) once no send right is
+ * left and the make-send count is at least SYNC, delivered to RIGHT itself
+ * (so the port's own manager serves it, with the port as payload), and
+ * note it in PI's flags.  The previous request's send-once right, if any,
+ * is dropped.  _ports_lock held. */
+void _ports_request_no_senders(struct port_info *pi, mach_port_t right,
+			       mach_port_mscount_t sync);
 
 /* ---- Deferred freeing (reclaim.c) ---- */
 

@@ -6,6 +6,11 @@
  *   - ports_get_send_right and the no-senders notification ending a port
  *     (served by a one-thread manager); an early notification (a send
  *     right made after it was asked for) does not;
+ *   - a new port as the kernel sees it (in its set, the no-senders request
+ *     armed), and the machd calls a port's life costs, seen by tracing
+ *     ourselves; a notification that comes after a new send right was made,
+ *     or a forged one, leaves the port watched (served by hand, on a bucket
+ *     no manager serves);
  *   - class and bucket iteration (the notify port never shows), also with
  *     a function that destroys what it visits;
  *   - ports_count_class blocking creation until ports_enable_class;
@@ -17,6 +22,7 @@
 #include "proto.h"
 
 #include <hell/hell.h>
+#include <hell/trace.h>
 #include <unistd.h>
 
 static struct port_bucket *bucket;
@@ -164,6 +170,208 @@ test_no_senders(void)
 	CHECK_EQ(pt_cleaned, cleaned);
 	CHECK_KR(mach_port_deallocate(mach_task_self(), right), KERN_SUCCESS);
 	CHECK(pt_wait_cleaned(cleaned + 1));
+}
+
+/* Serve one message of bucket B by hand (B has no manager): its id, or 0
+ * if none came within WAIT ms. */
+static mach_msg_id_t
+serve_within(struct port_bucket *b, mach_msg_timeout_t wait)
+{
+	union { mach_msg_header_t h; char buf[512]; } in, out;
+
+	memset(&in, 0, sizeof in);
+	if (mach_msg(&in.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof in, b->portset, wait,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return 0;
+	memset(&out, 0, sizeof out);
+	CHECK(pt_demuxer(&in.h, &out.h));
+	return in.h.msgh_id;
+}
+
+/* One that must come. */
+static mach_msg_id_t
+serve_one(struct port_bucket *b)
+{
+	return serve_within(b, 3000);
+}
+
+static mach_port_status_t
+status_of(struct pt_obj *obj)
+{
+	mach_port_status_t st;
+
+	memset(&st, 0xff, sizeof st);
+	CHECK_KR(mach_port_get_receive_status(mach_task_self(), obj->pi.port_right, &st),
+		 KERN_SUCCESS);
+	return st;
+}
+
+/* A new port is ready to serve as it comes: in its bucket's set (none
+ * with _noinstall), with the no-senders request that its first send right
+ * needs armed already (one send-once right, to itself), which
+ * ports_get_right keeps. */
+static void
+test_created(void)
+{
+	struct pt_obj *a = pt_new(other, 0, NULL), *b = NULL;
+	mach_port_status_t st;
+	mach_port_t right;
+	int cleaned = pt_cleaned;
+
+	CHECK(a != NULL);
+	st = status_of(a);
+	CHECK_EQ(st.mps_pset, other->portset);
+	CHECK_EQ(st.mps_nsrequest, 1);
+	CHECK_EQ(st.mps_sorights, 1);
+	CHECK_EQ(st.mps_srights, 0);
+	CHECK_EQ(st.mps_mscount, 0);
+	CHECK_KR(ports_create_port_noinstall(pt_class, other, sizeof *b, &b), 0);
+	st = status_of(b);
+	CHECK_EQ(st.mps_pset, MACH_PORT_NULL);
+	CHECK_EQ(st.mps_nsrequest, 1);
+	ports_port_deref(b);
+	CHECK_EQ(pt_cleaned, cleaned + 1);
+
+	/* The first send right counts on the request made at creation: no
+	 * second one (which would hand back the first's send-once right). */
+	right = ports_get_right(a);
+	st = status_of(a);
+	CHECK_EQ(st.mps_nsrequest, 1);
+	CHECK_EQ(st.mps_sorights, 1);
+	CHECK_KR(mach_port_insert_right(mach_task_self(), right, right, MACH_MSG_TYPE_MAKE_SEND),
+		 KERN_SUCCESS);
+	ports_port_deref(a);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), right), KERN_SUCCESS);
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned + 2);
+	CHECK_EQ(serve_within(other, 0), 0);	/* nothing else came */
+}
+
+/* A no-senders notification read after a new send right was made (the
+ * kernel sent it, then ports_get_send_right gave another): the port stays
+ * and its senders are watched again, so that the second right going ends
+ * it.  Then a forged notification, while a sender holds on: the port stays,
+ * still watched. */
+static void
+test_no_senders_late(void)
+{
+	struct pt_obj *obj = pt_new(other, 0, NULL);
+	mach_port_t send, send2;
+	int cleaned = pt_cleaned;
+
+	CHECK(obj != NULL);
+	send = ports_get_send_right(obj);
+	ports_port_deref(obj);			/* only the senders hold it */
+	CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+	send2 = ports_get_send_right(obj);	/* before the notification is read */
+	CHECK_EQ(obj->pi.mscount, 2);
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned);
+	CHECK(obj->pi.flags & PORT_HAS_SENDRIGHTS);
+	CHECK_EQ(status_of(obj).mps_nsrequest, 1);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), send2), KERN_SUCCESS);
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned + 1);
+
+	/* Forged, by a sender, with a count that would end the port. */
+	obj = pt_new(other, 0, &send);
+	CHECK(obj != NULL);
+	ports_port_deref(obj);
+	{
+		mach_no_senders_notification_t n;
+
+		memset(&n, 0, sizeof n);
+		n.not_header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+		n.not_header.msgh_size = sizeof n;
+		n.not_header.msgh_remote_port = send;
+		n.not_header.msgh_id = MACH_NOTIFY_NO_SENDERS;
+		n.not_type = (mach_msg_type_t) { .msgt_name = MACH_MSG_TYPE_INTEGER_32,
+						 .msgt_size = 32, .msgt_number = 1,
+						 .msgt_inline = TRUE };
+		n.not_count = 1000;
+		CHECK_KR(mach_msg(&n.not_header, MACH_SEND_MSG, sizeof n, 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	}
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned + 1);
+	CHECK(obj->pi.flags & PORT_HAS_SENDRIGHTS);
+	CHECK_EQ(status_of(obj).mps_nsrequest, 1);
+	/* Asking again handed back the request's send-once right, which
+	 * went: the kernel says so to the port. */
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_SEND_ONCE);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), send), KERN_SUCCESS);
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned + 2);
+	CHECK_EQ(serve_within(other, 0), 0);
+}
+
+#define MAX_RECORDS 256
+#define ID_MACH_PORT_DEALLOCATE 3206	/* mach_port.defs: 3200 + place */
+#define ID_MACH_PORT_MOD_REFS 3208
+#define ID_MACH_PORT_INSERT_RIGHT 3215
+#define ID_MACH_PORT_GET_RECEIVE_STATUS 3217
+#define ID_HELL_PORT_ALLOCATE_SERVED 6004	/* hell.defs: 6000 + place */
+
+/* The ids of the calls to machd (on our task port) recorded on TRACE
+ * since the last time, into IDS; their number. */
+static int
+kernel_calls(mach_port_t trace, mach_msg_id_t *ids, int max)
+{
+	union {
+		struct hell_trace_msg m;
+		char buf[1024];
+	} u;
+	int n = 0;
+
+	while (mach_msg(&u.m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof u, trace, 0,
+			MACH_PORT_NULL) == MACH_MSG_SUCCESS) {
+		CHECK_EQ(u.m.head.msgh_id, HELL_TRACE_MSGH_ID);
+		if (u.m.rec.direction == HELL_TRACE_SEND &&
+		    u.m.rec.dest.kind == HELL_TRACE_PORT_TASK && n < max)
+			ids[n++] = u.m.rec.msgh_id;
+	}
+	return n;
+}
+
+/* What a port's life costs in calls to machd: one to make it, none for
+ * its first send right, and two when its last sender goes (the check of
+ * the notification, and the end of the right).  We trace ourselves. */
+static void
+test_calls(void)
+{
+	mach_port_t trace = testlib_port(), right;
+	mach_msg_id_t ids[MAX_RECORDS];
+	struct pt_obj *obj;
+	int cleaned = pt_cleaned;
+
+	CHECK_KR(hell_task_trace(mach_task_self(), trace, 0), KERN_SUCCESS);
+	kernel_calls(trace, ids, MAX_RECORDS);
+
+	obj = pt_new(other, 0, NULL);
+	CHECK(obj != NULL);
+	CHECK_EQ(kernel_calls(trace, ids, MAX_RECORDS), 1);
+	CHECK_EQ(ids[0], ID_HELL_PORT_ALLOCATE_SERVED);
+
+	right = ports_get_right(obj);
+	CHECK_EQ(kernel_calls(trace, ids, MAX_RECORDS), 0);
+
+	/* The send right a reply would make, and its holder dropping it. */
+	CHECK_KR(mach_port_insert_right(mach_task_self(), right, right, MACH_MSG_TYPE_MAKE_SEND),
+		 KERN_SUCCESS);
+	ports_port_deref(obj);
+	CHECK_KR(mach_port_deallocate(mach_task_self(), right), KERN_SUCCESS);
+	CHECK_EQ(kernel_calls(trace, ids, MAX_RECORDS), 2);
+	CHECK_EQ(ids[0], ID_MACH_PORT_INSERT_RIGHT);
+	CHECK_EQ(ids[1], ID_MACH_PORT_DEALLOCATE);
+
+	CHECK_EQ(serve_one(other), MACH_NOTIFY_NO_SENDERS);
+	CHECK_EQ(pt_cleaned, cleaned + 1);
+	CHECK_EQ(kernel_calls(trace, ids, MAX_RECORDS), 2);
+	CHECK_EQ(ids[0], ID_MACH_PORT_GET_RECEIVE_STATUS);
+	CHECK_EQ(ids[1], ID_MACH_PORT_MOD_REFS);
+
+	CHECK_KR(hell_task_trace(mach_task_self(), MACH_PORT_NULL, 0), KERN_SUCCESS);
+	CHECK_KR(mach_port_destroy(mach_task_self(), trace), KERN_SUCCESS);
 }
 
 static int visited;
@@ -517,6 +725,9 @@ main(void)
 	test_lookup();
 	test_weak();
 	test_no_senders();
+	test_created();
+	test_no_senders_late();
+	test_calls();
 	test_iterate();
 	test_count_blocks();
 	test_rights();
