@@ -39,7 +39,13 @@ netfs_S_io_read(struct protid *cred, data_t *data, mach_msg_type_number_t *datal
 	np = cred->po->np;
 	pthread_mutex_lock(&np->lock);
 	start = offset == -1 ? cred->po->filepointer : offset;
-	err = netfs_validate_stat(np, cred->user);
+	/* A node's type never changes: as the Hurd's io_read, read the stat
+	 * again only for a symlink (its size bounds the target), or for a
+	 * node whose stat was never read.  A file read in small pieces then
+	 * costs the translator one call per piece. */
+	err = 0;
+	if (S_ISLNK(np->nn_stat.st_mode) || (np->nn_stat.st_mode & S_IFMT) == 0)
+		err = netfs_validate_stat(np, cred->user);
 	if (!err && S_ISLNK(np->nn_stat.st_mode)) {
 		/* A symlink reads as its target. */
 		loff_t size = np->nn_stat.st_size;

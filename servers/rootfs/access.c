@@ -20,7 +20,7 @@ netfs_check_open_permissions(struct iouser *user, struct node *np, int flags, in
 {
 	error_t err;
 
-	err = rootfs_refresh_stat(np);
+	err = rootfs_refresh_access_stat(np);
 	if (err)
 		return err;
 	if ((flags & O_WRITE) && S_ISDIR(np->nn_stat.st_mode))
@@ -41,7 +41,7 @@ netfs_check_open_permissions(struct iouser *user, struct node *np, int flags, in
 error_t
 netfs_report_access(struct iouser *cred, struct node *np, int *types)
 {
-	error_t err = rootfs_refresh_stat(np);
+	error_t err = rootfs_refresh_access_stat(np);
 
 	if (err)
 		return err;

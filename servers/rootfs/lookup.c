@@ -69,7 +69,7 @@ netfs_attempt_lookup(struct iouser *user, struct node *dir, const char *name,
 	error_t err;
 
 	*np = NULL;
-	err = rootfs_refresh_stat(dir);
+	err = rootfs_refresh_access_stat(dir);
 	if (!err && !S_ISDIR(dir->nn_stat.st_mode))
 		err = ENOTDIR;
 	if (!err)

@@ -74,6 +74,12 @@ const char *rootfs_fd_path(int fd, char *buf, size_t size);
  * translator.  NP locked. */
 error_t rootfs_refresh_stat(struct node *np);
 
+/* stat.c: the same for what an access check reads (type, owner, group,
+ * mode), without asking Linux for the passive translator: S_IPTRANS stays
+ * as rootfs_refresh_stat last found it.  That costs one call instead of
+ * three, and lookups make one per component.  NP locked. */
+error_t rootfs_refresh_access_stat(struct node *np);
+
 /* translator.c: whether the file of FD has a passive translator. */
 int rootfs_has_passive(int fd);
 

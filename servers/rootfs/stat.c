@@ -4,6 +4,7 @@
  * st_fsid.  Inode numbers are Linux's for files on DIR's own Linux file
  * system; files of file systems mounted below DIR get theirs mixed with
  * their device number, so numbers stay distinct within rootfs. */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "rootfs.h"
@@ -39,10 +40,13 @@ hurd_stat_from_linux(io_statbuf_t *h, const struct stat *st)
 	h->st_flags = 0;
 }
 
-error_t
-rootfs_refresh_stat(struct node *np)
+/* Refresh NP's stat from Linux; the passive translator bit is read again
+ * if WITH_TRANSLATOR, else kept. */
+static error_t
+refresh(struct node *np, bool with_translator)
 {
 	struct netnode *nn = np->nn;
+	mode_t passive = np->nn_stat.st_mode & S_IPTRANS;
 	struct stat st;
 
 	if (fstat(nn->fd, &st) < 0)
@@ -52,11 +56,25 @@ rootfs_refresh_stat(struct node *np)
 		/* A symlink waiting for its name (see struct netnode). */
 		np->nn_stat.st_mode = S_IFLNK | 0777;
 		np->nn_stat.st_size = strlen(nn->symlink_target);
-	} else if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && rootfs_has_passive(nn->fd)) {
-		np->nn_stat.st_mode |= S_IPTRANS;
+	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+		if (with_translator)
+			passive = rootfs_has_passive(nn->fd) ? S_IPTRANS : 0;
+		np->nn_stat.st_mode |= passive;
 	}
 	np->nn_translated = np->nn_stat.st_mode;
 	return 0;
+}
+
+error_t
+rootfs_refresh_stat(struct node *np)
+{
+	return refresh(np, true);
+}
+
+error_t
+rootfs_refresh_access_stat(struct node *np)
+{
+	return refresh(np, false);
 }
 
 error_t
