@@ -344,23 +344,32 @@ call(struct hell_req *req, const void *send, mach_msg_size_t send_size, struct g
 }
 
 /* The slow path for a message with out-of-line regions: copy the message
- * (it may be bad), gather its regions, send again. */
+ * (it may be bad), gather its regions, send (again).  *GATHERED says
+ * whether it had any: a complex message, gathered.  A message that is not
+ * complex is sent as it is (its body holds no descriptors to walk). */
 static mach_msg_return_t
 call_with_ool(struct hell_req *req, mach_msg_header_t *msg, mach_msg_size_t send_size,
-	      mach_msg_size_t room, struct hell_rep *rep)
+	      mach_msg_size_t room, struct hell_rep *rep, bool *gathered)
 {
 	mach_msg_header_t *copy = malloc(send_size);
 	struct iovec local = { copy, send_size }, remote = { msg, send_size };
 	struct gather g = { 0 };
 	mach_msg_return_t mr;
 
+	*gathered = false;
 	if (!copy)
 		return MACH_SEND_NO_BUFFER;
 	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t) send_size) {
 		free(copy);
 		return MACH_SEND_INVALID_DATA;
 	}
+	if (send_size < sizeof *copy || !(copy->msgh_bits & MACH_MSGH_BITS_COMPLEX)) {
+		mr = call(req, copy, send_size, NULL, msg, room, rep);
+		free(copy);
+		return mr;
+	}
 	gather_message(copy, send_size, &g);
+	*gathered = g.count > 0;
 	mr = call(req, copy, send_size, &g, msg, room, rep);
 	free(copy);
 	/* The send happened unless machd answered with a send-side error
@@ -372,6 +381,40 @@ call_with_ool(struct hell_req *req, mach_msg_header_t *msg, mach_msg_size_t send
 			vm_deallocate(mach_task_self(), g.dealloc[i].addr, g.dealloc[i].size);
 	gather_free(&g);
 	return mr;
+}
+
+/* A message with out-of-line regions goes to machd twice: machd answers
+ * the first send with HELL_KR_NEED_OOL, since only the sender can read
+ * the regions.  The trap cannot look at the message before sending it (a
+ * bad buffer must give MACH_SEND_INVALID_DATA, not a fault), but a thread
+ * that sends again from the same buffer with the same size most likely
+ * sends the same kind of message (a server's replies come from its two
+ * buffers in turn): after a HELL_KR_NEED_OOL, such a send gathers at once,
+ * through the safe copy, until one turns out to have no region.  Wrong
+ * guesses cost that copy, never a different result. */
+#define OOL_HINTS 2
+static __thread struct ool_hint {
+	const void *msg;
+	mach_msg_size_t size;
+} ool_hints[OOL_HINTS];
+static __thread unsigned ool_hint_next;
+
+static struct ool_hint *
+ool_hint_find(const void *msg, mach_msg_size_t size)
+{
+	for (int i = 0; i < OOL_HINTS; i++)
+		if (ool_hints[i].msg == msg && ool_hints[i].size == size)
+			return &ool_hints[i];
+	return NULL;
+}
+
+static void
+ool_hint_note(const void *msg, mach_msg_size_t size)
+{
+	if (ool_hint_find(msg, size))
+		return;
+	ool_hints[ool_hint_next] = (struct ool_hint) { msg, size };
+	ool_hint_next = (ool_hint_next + 1) % OOL_HINTS;
 }
 
 mach_msg_return_t
@@ -395,12 +438,24 @@ mach_msg_trap(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t 
 	if (hell_chan() < 0)
 		return sending ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
 
-	mr = call(&req, msg, send_size, NULL, msg, room, &rep);
-	if (mr != MACH_MSG_SUCCESS)
-		return mr;
+	struct ool_hint *hint = sending ? ool_hint_find(msg, send_size) : NULL;
+	bool gathered;
+
+	if (hint) {
+		mr = call_with_ool(&req, msg, send_size, room, &rep, &gathered);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+		if (!gathered)
+			*hint = (struct ool_hint) { NULL, 0 };
+	} else {
+		mr = call(&req, msg, send_size, NULL, msg, room, &rep);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
 	if (rep.kr == HELL_KR_NEED_OOL) {
 		/* machd did nothing yet (its answer carried no message). */
-		mr = call_with_ool(&req, msg, send_size, room, &rep);
+		ool_hint_note(msg, send_size);
+		mr = call_with_ool(&req, msg, send_size, room, &rep, &gathered);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
 	}
