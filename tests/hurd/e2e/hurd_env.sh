@@ -107,7 +107,9 @@ echo "$out" | grep -q "dir_lookup" || fail "rpctrace shows no dir_lookup: $out"
 echo "$out" | grep -q "io_read" || fail "rpctrace shows no io_read: $out"
 
 # settrans -g: the active translator goes (fsys_goaway).
-hello_pids=$(pgrep -f "hurd/hello" || true)
+# (This environment's translators, as its proc server lists them: a
+# system-wide pgrep would also see other environments'.)
+hello_pids=$(run ps -e | awk '/\/hurd\/hello/ { print $1 }')
 [ -n "$hello_pids" ] || fail "no hello process runs"
 run settrans -g /hello || fail "settrans -g /hello"
 [ "$(run cat /hello 2>/dev/null || true)" != "Hello, world!" ] || fail "/hello still translated after settrans -g"
