@@ -48,6 +48,9 @@ show hell run ps -e
 rootfs=$(awk '$1 == "rootfs" { print $2 }' "$HELL_HOME/servers")
 show hell run portinfo "$rootfs"
 echo
+echo "machd sees every message, so rpctrace shows a task's RPCs from the kernel side:"
+show hell run rpctrace cat /motd
+echo
 echo "settrans -g asks the translator to go away (fsys_goaway):"
 show hell run settrans -g /hello
 show hell run ls /
