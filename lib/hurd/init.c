@@ -26,7 +26,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "hurd_private.h"
 
@@ -88,6 +90,32 @@ install(int which, mach_port_t newport)
 		mach_port_deallocate(mach_task_self(), newport);
 }
 
+/* Tell proc how the process ends, as glibc's exit does on the Hurd: proc
+ * is not the Linux parent, and once the Linux parent has reaped the
+ * process it can no longer read the status from /proc (it would report
+ * the process killed).  Registered once, when the task has its own proc
+ * port; _exit and a fatal signal bypass it, and proc then falls back to
+ * what /proc shows.  */
+static bool exit_marker_set;
+
+static void
+mark_exit(int status, void *unused)
+{
+	struct hurd_port *cell = &init_cells[INIT_PORT_PROC];
+	mach_port_t proc;
+
+	(void) unused;
+	pthread_mutex_lock(&cell->lock);
+	proc = cell->port;
+	if (MACH_PORT_VALID(proc))
+		mach_port_mod_refs(mach_task_self(), proc, MACH_PORT_RIGHT_SEND, 1);
+	pthread_mutex_unlock(&cell->lock);
+	if (!MACH_PORT_VALID(proc))
+		return;
+	(void) proc_mark_exit(proc, W_EXITCODE(status & 0xff, 0), 0);
+	mach_port_deallocate(mach_task_self(), proc);
+}
+
 /* Replace the proc port in its cell by the task's own.  The Hurd's proc
  * answers proc_task2proc on any of its ports.  If it cannot, the cell is
  * emptied rather than left speaking for another process.  init_lock is
@@ -129,6 +157,10 @@ own_proc_port(void)
 	if (MACH_PORT_VALID(auth))
 		mach_port_deallocate(mach_task_self(), auth);
 	cell_set(cell, own);
+	if (MACH_PORT_VALID(own) && !exit_marker_set) {
+		exit_marker_set = true;
+		on_exit(mark_exit, NULL);
+	}
 }
 
 static void
