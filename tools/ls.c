@@ -11,6 +11,7 @@
 #include <error.h>
 #include <grp.h>
 #include <hurd.h>
+#include <hurd/dirent.h>
 #include <hurd/fs.h>
 #include <hurd/io.h>
 #include <fcntl.h>
@@ -22,18 +23,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* The Hurd's struct dirent (x86_64): a record of D_RECLEN bytes, the
- * name (D_NAMLEN bytes, then '\0') at offset 12.  */
-struct hurd_dirent {
-	uint64_t d_ino;
-	uint16_t d_reclen;
-	uint8_t d_type;
-	uint8_t d_namlen;
-	char d_name[];
-};
-#define DIRENT_NAME_OFFSET 12
-_Static_assert(__builtin_offsetof(struct hurd_dirent, d_name) == DIRENT_NAME_OFFSET,
-	       "the Hurd's dirent layout");
 
 static int all, longform, dir_itself;
 static int status;
@@ -167,14 +156,15 @@ read_names(file_t dir, const char *label, size_t *count)
 			status = 1;
 			break;
 		}
-		/* Every record is checked against the buffer: a server's
-		 * lengths are not trusted.  */
-		for (int i = 0; i < amount && off + DIRENT_NAME_OFFSET <= len; i++) {
-			const struct hurd_dirent *d = (const void *) (data + off);
-			size_t namelen = d->d_namlen;
+		/* hurd_dirent_next checks every record against the buffer:
+		 * a server's lengths are not trusted.  */
+		for (int i = 0; i < amount; i++) {
+			struct hurd_dirent_view d;
+			int r = hurd_dirent_next(data, len, &off, &d);
 
-			if (d->d_reclen < DIRENT_NAME_OFFSET + namelen ||
-			    off + d->d_reclen > len) {
+			if (r == 0)
+				break;
+			if (r < 0) {
 				error(0, 0, "%s: a malformed directory entry", label);
 				status = 1;
 				amount = 0;
@@ -186,11 +176,10 @@ read_names(file_t dir, const char *label, size_t *count)
 				if (!names)
 					error(1, ENOMEM, "ls");
 			}
-			names[n] = strndup((const char *) d + DIRENT_NAME_OFFSET, namelen);
+			names[n] = strndup(d.name, d.namelen);
 			if (!names[n])
 				error(1, ENOMEM, "ls");
 			n++;
-			off += d->d_reclen;
 		}
 		if (data != buf)
 			vm_deallocate(mach_task_self(), (vm_address_t) data, len);
