@@ -6,6 +6,8 @@
  *                            with a root file system exporting DIR
  *   hell down                stop it
  *   hell status              say whether it runs: servers, machd's counts
+ *   hell mount [--node PATH] [-o OPTS] MOUNTPOINT, hell umount MOUNTPOINT
+ *                            the name space on Linux (hell_mount.c)
  *   hell run [--private] [--leak-check] PROGRAM [ARGS...]
  *                            run PROGRAM as a task: in the user's running
  *                            environment, or else in a private machd that
@@ -36,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hell.h"
+
 #ifndef HELL_LIBEXECDIR
 #define HELL_LIBEXECDIR "/usr/local/libexec/hell"
 #endif
@@ -43,7 +47,7 @@
 #define HELL_LIBDIR "/usr/local/lib"
 #endif
 
-static const char *prog = "hell";
+const char *prog = "hell";
 
 static void
 usage(FILE *f)
@@ -62,7 +66,7 @@ usage(FILE *f)
 		"                        its hurd/ gets HELL's translators).  --bare: machd\n"
 		"                        alone.  --foreground: machd stays in the\n"
 		"                        foreground (implies --bare).\n"
-		"  down                  stop it: the servers, then machd\n"
+		"  down                  stop it: its mounts, the servers, then machd\n"
 		"  status                whether it runs: its servers, machd's counts\n"
 		"  run [--private] [--leak-check] PROGRAM [ARGS...]\n"
 		"                        run PROGRAM as a Mach task.  Uses your running\n"
@@ -76,6 +80,14 @@ usage(FILE *f)
 		"                        The Hurd's tools (settrans, showtrans, fsysopts,\n"
 		"                        ps, portinfo, vminfo, rpctrace, cat, ls) come\n"
 		"                        first on PROGRAM's PATH.\n"
+		"  mount [--node PATH] [-o OPTS] [--foreground] MOUNTPOINT\n"
+		"                        mount the environment's name space (or the\n"
+		"                        Hurd node PATH alone) on the Linux MOUNTPOINT\n"
+		"                        through FUSE, so Linux programs use Hurd\n"
+		"                        translators.  OPTS: timeout=SECS (cache, default\n"
+		"                        1), rpc_timeout=SECS (default 30), max_ports=N\n"
+		"                        (default 1024), ro, allow_other, FUSE's own\n"
+		"  umount MOUNTPOINT     unmount it (fusermount3 -u works too)\n"
 		"  help                  this text\n"
 		"\n"
 		"environment:\n"
@@ -87,7 +99,7 @@ usage(FILE *f)
 		"  HELL_SOCKET  set by hell for the programs it runs: machd's socket\n");
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -117,7 +129,7 @@ hell_home(void)
 	return s;
 }
 
-static char *
+char *
 path_in(const char *dir, const char *file)
 {
 	char *s;
@@ -146,7 +158,7 @@ self_dir(void)
 
 /* A piece of HELL: BUILD_REL relative to this program in a build tree,
  * else INSTALLED under HELL_LIBEXECDIR.  */
-static char *
+char *
 piece_path(const char *build_rel, const char *installed)
 {
 	char *dir = self_dir(), *cand;
@@ -216,7 +228,7 @@ library_dirs(void)
  * translator exec starts from a copy in the root's hurd/ finds them too:
  * machd passes its environment to startup, and from there it reaches every
  * server and translator. */
-static void
+void
 add_library_path(void)
 {
 	char *dirs = library_dirs(), *val;
@@ -251,7 +263,7 @@ add_tool_path(void)
 	free(dir);
 }
 
-static bool
+bool
 socket_alive(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -415,7 +427,7 @@ cmd_run(int argc, char **argv)
 	return result;
 }
 
-static pid_t
+pid_t
 read_pid(const char *file)
 {
 	FILE *f = fopen(file, "r");
@@ -429,14 +441,7 @@ read_pid(const char *file)
 	return pid;
 }
 
-/* The files of the environment in $HELL_HOME: machd's socket, pid file
- * and log (which the servers share); startup's ready, failed and servers
- * files (servers/startup/startup.c).  */
-struct env {
-	char *home, *sock, *pidf, *log, *ready, *failed, *servers;
-};
-
-static void
+void
 env_open(struct env *e)
 {
 	e->home = hell_home();
@@ -446,9 +451,10 @@ env_open(struct env *e)
 	e->ready = path_in(e->home, "ready");
 	e->failed = path_in(e->home, "failed");
 	e->servers = path_in(e->home, "servers");
+	e->mounts = path_in(e->home, "mounts");
 }
 
-static void
+void
 env_close(struct env *e)
 {
 	free(e->home);
@@ -458,6 +464,7 @@ env_close(struct env *e)
 	free(e->ready);
 	free(e->failed);
 	free(e->servers);
+	free(e->mounts);
 }
 
 /* The default root directory: $XDG_DATA_HOME/hell/root.  */
@@ -717,8 +724,10 @@ down(const struct env *e)
 		printf("HELL is not running in %s\n", e->home);
 		return 0;
 	}
-	/* startup first: it stops the servers (rootfs makes its translators
-	 * go) while machd still carries their messages.  */
+	/* The mounts first: hellfs is a client of the servers.  Then
+	 * startup: it stops the servers (rootfs makes its translators go)
+	 * while machd still carries their messages.  */
+	mounts_stop_all(e);
 	if (spid > 0 && kill(spid, SIGTERM) == 0) {
 		for (int i = 0; i < 1000 && kill(spid, 0) == 0; i++)
 			nanosleep(&(struct timespec) { 0, 10000000 }, NULL);
@@ -767,6 +776,7 @@ status(const struct env *e)
 	} else {
 		printf("  no servers (hell up --bare)\n");
 	}
+	mounts_print(e);
 	printf("machd (this query counts as a task): %llu tasks, %llu threads,\n"
 	       "       %llu ports (%llu kernel), %llu port sets,\n"
 	       "       %llu names, %llu queued messages (%llu bytes), %llu bytes of heap\n",
@@ -821,6 +831,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mount"))
+		return cmd_mount(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "umount") || !strcmp(argv[1], "unmount"))
+		return cmd_umount(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "up") || !strcmp(argv[1], "down") || !strcmp(argv[1], "status"))
 		return cmd_env(argv[1], argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -75,6 +75,16 @@ kern_return_t hell_task_exec(task_t task, const char *path, int exec_fd, char *c
  * leak checks and benchmarks. */
 kern_return_t hell_machd_stats(struct hell_machd_stats *stats);
 
+/* Whether the calling thread is cancelled: libmach asks this when a
+ * thread's mach_msg wait is interrupted by a Linux signal.  If it answers
+ * non-zero the call returns MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED
+ * even without MACH_*_INTERRUPT, and a MIG stub gives that up as its
+ * result; otherwise the wait goes on, as glibc's mach_msg retries.  A
+ * program sets it once (with an atomic store) to abort its own blocked
+ * RPCs: libports does (hurd_thread_cancel), and so does hellfs (an RPC
+ * past its deadline).  NULL: never cancelled.  */
+extern int (*hell_mach_msg_cancelled)(void);
+
 #ifdef __cplusplus
 }
 #endif
