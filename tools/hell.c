@@ -720,6 +720,7 @@ down(const struct env *e)
 	pid_t pid = read_pid(e->pidf), spid = startup_pid(e);
 
 	if (!pid || kill(pid, 0) < 0) {
+		mounts_stop_all(e);	/* left from a machd that died */
 		unlink(e->pidf);
 		printf("HELL is not running in %s\n", e->home);
 		return 0;

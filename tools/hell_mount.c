@@ -67,6 +67,38 @@ absolute(const char *mnt)
 	return s;
 }
 
+/* Whether PID is gone: no such process, or a zombie nobody reaped yet
+ * (hellfs's parent, hell mount, exits at once; whoever inherits it may
+ * be slow to reap).  */
+static bool
+gone(pid_t pid)
+{
+	char path[64], buf[512], *paren;
+	FILE *f;
+	bool zombie = false;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, sizeof buf, f) && (paren = strrchr(buf, ')')) && paren[1] == ' ')
+			zombie = paren[2] == 'Z';
+		fclose(f);
+	}
+	return zombie;
+}
+
+static bool
+wait_gone(pid_t pid, long ms)
+{
+	for (long waited = 0; waited < ms; waited += 20) {
+		if (gone(pid))
+			return true;
+		sleep_ms(20);
+	}
+	return gone(pid);
+}
+
 /* Each record of the environment: CB(pid, mountpoint, record path, arg);
  * stale records (their hellfs gone) are removed first.  */
 static void
@@ -94,7 +126,7 @@ each_mount(const struct env *e, void (*cb)(pid_t, const char *, const char *, vo
 			fclose(f);
 		}
 		mnt[strcspn(mnt, "\n")] = '\0';
-		if (kill(pid, 0) != 0 && errno == ESRCH)
+		if (gone(pid))
 			unlink(rec);
 		else
 			cb(pid, mnt, rec, arg);
@@ -103,16 +135,6 @@ each_mount(const struct env *e, void (*cb)(pid_t, const char *, const char *, vo
 	closedir(d);
 }
 
-static bool
-wait_gone(pid_t pid, long ms)
-{
-	for (long waited = 0; waited < ms; waited += 20) {
-		if (kill(pid, 0) != 0 && errno == ESRCH)
-			return true;
-		sleep_ms(20);
-	}
-	return kill(pid, 0) != 0 && errno == ESRCH;
-}
 
 static int
 run_fusermount(const char *opt, const char *mnt)

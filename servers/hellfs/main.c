@@ -235,6 +235,29 @@ root_port(const char *path)
 	return port;
 }
 
+/* A thread that waits on a port nobody will send to, so that hellfs
+ * learns at once when machd goes away (hell down after a crash, machd
+ * killed): libmach then ends the process with HELL_EXIT_MACHD_GONE, and
+ * FUSE's auto_unmount helper removes the mount.  Without it an idle
+ * hellfs would notice only at its next request.  */
+static void *
+watch_machd(void *unused)
+{
+	mach_port_t port;
+	struct {
+		mach_msg_header_t head;
+		char room[256];
+	} msg;
+
+	(void) unused;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS)
+		return NULL;
+	for (;;)
+		mach_msg(&msg.head, MACH_RCV_MSG, 0, sizeof msg, port, MACH_MSG_TIMEOUT_NONE,
+			 MACH_PORT_NULL);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -300,6 +323,12 @@ main(int argc, char **argv)
 		fail("cannot mount on %s (see the message above; is fusermount3 installed, "
 		     "and is allow_other allowed in /etc/fuse.conf if you asked for it?)", mnt);
 	ready();
+	{
+		pthread_t watcher;
+
+		if (pthread_create(&watcher, NULL, watch_machd, NULL) == 0)
+			pthread_detach(watcher);
+	}
 
 	loop = fuse_loop_cfg_create();
 	if (!loop)
