@@ -14,6 +14,7 @@ hell=$build/tools/hell
 scratch=$(mktemp -d /tmp/hell-tour-XXXXXX)
 export HELL_HOME=$scratch/home
 root=$scratch/root
+mnt=$scratch/mnt
 trap '"$hell" down >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 
 # Print a command as a user would type it, then run it.
@@ -50,6 +51,19 @@ show hell run portinfo "$rootfs"
 echo
 echo "machd sees every message, so rpctrace shows a task's RPCs from the kernel side:"
 show hell run rpctrace cat /motd
+echo
+echo "Linux's own programs use Hurd translators through FUSE: hell mount."
+if [ -e /dev/fuse ] && command -v fusermount3 >/dev/null; then
+	show hell mount "$mnt"
+	show ls -l "$mnt"
+	show cat "$mnt/motd"
+	echo
+	show cp "$mnt/hello" "$mnt/hello-copy.txt"
+	show cat "$root/hello-copy.txt"
+	show hell umount "$mnt"
+else
+	echo "(skipped: this machine has no /dev/fuse or fusermount3)"
+fi
 echo
 echo "settrans -g asks the translator to go away (fsys_goaway):"
 show hell run settrans -g /hello
