@@ -51,24 +51,15 @@ attr_port(fuse_ino_t ino, struct fuse_file_info *fi, struct hellfs_node **np, ma
 		*port = ((struct hellfs_file *) (uintptr_t) fi->fh)->port;
 		return 0;
 	}
-	*np = hellfs_node_get(ino);
-	if (!*np)
-		return ESTALE;
-	err = hellfs_errno(hellfs_node_port(*np, port));
-	if (err) {
-		hellfs_node_put(*np);
-		*np = NULL;
-	}
+	*np = hellfs_node_use(ino, port, &err);
 	return err;
 }
 
 static void
 attr_port_done(struct hellfs_node *np)
 {
-	if (np) {
-		hellfs_node_release_port(np);
-		hellfs_node_put(np);
-	}
+	if (np)
+		hellfs_node_done(np);
 }
 
 void

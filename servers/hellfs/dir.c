@@ -1,6 +1,7 @@
 /* Directories: opendir, readdir, readdirplus, releasedir and fsyncdir.
  *
- * A directory is opened like a file (reopened with O_READ) and read with
+ * A directory is opened like a file (hellfs_opendir, file.c: reopened with
+ * O_READ) and read with
  * dir_readdir, whose records (<hurd/dirent.h>, checked: they come from
  * whatever server answers for the directory) are numbered from 0; FUSE's
  * offset of an entry is its number + 1, so a listing goes on where the
@@ -14,47 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hurd/dirent.h>
-
-void
-hellfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct hellfs_node *np = hellfs_node_get(ino);
-	struct hellfs_file *f;
-	struct hellfs_call c;
-	mach_port_t port, opened = MACH_PORT_NULL;
-	int err;
-
-	if (!np) {
-		fuse_reply_err(req, ESTALE);
-		return;
-	}
-	err = hellfs_errno(hellfs_node_port(np, &port));
-	if (!err) {
-		hellfs_call_begin(&c, req);
-		err = hellfs_call_end(&c, hellfs_reopen(port, O_READ, &opened));
-		hellfs_node_release_port(np);
-	}
-	f = err ? NULL : calloc(1, sizeof *f);
-	if (!err && !f) {
-		mach_port_deallocate(mach_task_self(), opened);
-		err = ENOMEM;
-	}
-	if (err) {
-		hellfs_node_put(np);
-		fuse_reply_err(req, err);
-		return;
-	}
-	f->port = opened;
-	f->hurd_flags = O_READ;
-	f->dir_fsid = np->fsid;
-	fi->fh = (uint64_t) (uintptr_t) f;
-	fi->cache_readdir = 0;	/* a translator may list anything next time */
-	hellfs_node_put(np);
-	if (fuse_reply_open(req, fi) != 0) {
-		mach_port_deallocate(mach_task_self(), opened);
-		free(f);
-	}
-}
 
 static bool
 dot_or_dotdot(const struct hurd_dirent_view *d)

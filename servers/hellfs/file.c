@@ -78,50 +78,77 @@ hellfs_file_fill(struct fuse_file_info *fi, struct hellfs_file *f, const struct 
 	fi->nonseekable = np->type == S_IFCHR || np->type == S_IFIFO || np->type == S_IFSOCK;
 }
 
-void
-hellfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+struct hellfs_file *
+hellfs_open_node(fuse_req_t req, fuse_ino_t ino, int flags, struct hellfs_node **np)
 {
-	struct hellfs_node *np = hellfs_node_get(ino);
 	struct hellfs_file *f;
 	struct hellfs_call c;
 	mach_port_t port, opened = MACH_PORT_NULL;
-	int flags = hellfs_open_flags(fi->flags);
 	int err;
 
-	if (!np) {
-		fuse_reply_err(req, ESTALE);
-		return;
-	}
 	if (hellfs_opt.read_only && (flags & O_WRITE)) {
-		hellfs_node_put(np);
 		fuse_reply_err(req, EROFS);
-		return;
+		return NULL;
 	}
-	err = hellfs_errno(hellfs_node_port(np, &port));
-	if (!err) {
-		hellfs_call_begin(&c, req);
-		err = hellfs_call_end(&c, hellfs_reopen(port, flags, &opened));
-		hellfs_node_release_port(np);
+	if (!(*np = hellfs_node_use(ino, &port, &err))) {
+		fuse_reply_err(req, err);
+		return NULL;
 	}
+	hellfs_call_begin(&c, req);
+	err = hellfs_call_end(&c, hellfs_reopen(port, flags, &opened));
+	hellfs_node_release_port(*np);
 	f = err ? NULL : calloc(1, sizeof *f);
 	if (!err && !f) {
 		mach_port_deallocate(mach_task_self(), opened);
 		err = ENOMEM;
 	}
 	if (err) {
-		hellfs_node_put(np);
+		hellfs_node_put(*np);
 		fuse_reply_err(req, err);
-		return;
+		return NULL;
 	}
 	f->port = opened;
 	f->hurd_flags = flags;
-	hellfs_file_fill(fi, f, np);
-	hellfs_node_put(np);
+	return f;
+}
+
+/* Reply to an open of F; if the kernel no longer wants it (the open was
+ * interrupted), no release will come: give it back now.  */
+static void
+reply_open(fuse_req_t req, struct fuse_file_info *fi, struct hellfs_file *f)
+{
 	if (fuse_reply_open(req, fi) != 0) {
-		/* The open was interrupted: no release will come.  */
 		mach_port_deallocate(mach_task_self(), f->port);
 		free(f);
 	}
+}
+
+void
+hellfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hellfs_node *np;
+	struct hellfs_file *f = hellfs_open_node(req, ino, hellfs_open_flags(fi->flags), &np);
+
+	if (!f)
+		return;
+	hellfs_file_fill(fi, f, np);
+	hellfs_node_put(np);
+	reply_open(req, fi, f);
+}
+
+void
+hellfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hellfs_node *np;
+	struct hellfs_file *f = hellfs_open_node(req, ino, O_READ, &np);
+
+	if (!f)
+		return;
+	f->dir_fsid = np->fsid;
+	fi->fh = (uint64_t) (uintptr_t) f;
+	fi->cache_readdir = 0;	/* a translator may list anything next time */
+	hellfs_node_put(np);
+	reply_open(req, fi, f);
 }
 
 static struct hellfs_file *

@@ -13,9 +13,9 @@
  *   call.c    the deadline and interruption of an RPC; Hurd error -> errno
  *   attr.c    getattr, setattr, access, statfs; struct stat from the Hurd's
  *   lookup.c  lookup, forget, readlink
- *   dir.c     opendir, readdir(plus), releasedir, fsyncdir
+ *   dir.c     readdir(plus), releasedir, fsyncdir
  *   names.c   create, mknod, mkdir, symlink, link, unlink, rmdir, rename
- *   file.c    open, read, write, flush, release, fsync
+ *   file.c    open, opendir, read, write, flush, release, fsync
  */
 #ifndef HELLFS_H
 #define HELLFS_H
@@ -94,6 +94,12 @@ void hellfs_node_forget(struct hellfs_node *np, uint64_t nlookup);
 error_t hellfs_node_port(struct hellfs_node *np, mach_port_t *port);
 void hellfs_node_release_port(struct hellfs_node *np);
 
+/* hellfs_node_get and hellfs_node_port at once: the node of INO with a
+ * reference and its port in *PORT, or NULL and an errno in *ERR.  Undo
+ * with hellfs_node_done.  */
+struct hellfs_node *hellfs_node_use(fuse_ino_t ino, mach_port_t *port, int *err);
+void hellfs_node_done(struct hellfs_node *np);
+
 /* After a rename: the node NAME in NEWPARENT (looked up anew) is known
  * there from now on, if hellfs has it.  */
 void hellfs_node_renamed(struct hellfs_node *newparent, const char *name, const io_statbuf_t *st);
@@ -152,7 +158,6 @@ void hellfs_readlink(fuse_req_t req, fuse_ino_t ino);
 
 /* ---- dir.c ----------------------------------------------------------- */
 
-void hellfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void hellfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi);
 void hellfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -187,6 +192,11 @@ struct hellfs_file {
  * O_WRITE ...): the Hurd's dir_lookup of the empty name.  */
 error_t hellfs_reopen(mach_port_t port, int flags, mach_port_t *result);
 
+/* Open the node INO for REQ with FLAGS (C values): a new file, or NULL
+ * with the reason replied already.  *NP gets the node, with a reference.  */
+struct hellfs_file *hellfs_open_node(fuse_req_t req, fuse_ino_t ino, int flags,
+				     struct hellfs_node **np);
+
 /* Linux open flags -> the Hurd's.  */
 int hellfs_open_flags(int linux_flags);
 /* Fill FI for the open file F of node NP (direct_io for translators).  */
@@ -194,6 +204,7 @@ void hellfs_file_fill(struct fuse_file_info *fi, struct hellfs_file *f,
 		      const struct hellfs_node *np);
 
 void hellfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void hellfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void hellfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		 struct fuse_file_info *fi);
 void hellfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,

@@ -145,23 +145,19 @@ read_link(mach_port_t port, char **target)
 void
 hellfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct hellfs_node *np = hellfs_node_get(ino);
+	struct hellfs_node *np;
 	struct hellfs_call c;
 	mach_port_t port;
 	char *target = NULL;
 	int err;
 
-	if (!np) {
-		fuse_reply_err(req, ESTALE);
+	if (!(np = hellfs_node_use(ino, &port, &err))) {
+		fuse_reply_err(req, err);
 		return;
 	}
-	err = hellfs_errno(hellfs_node_port(np, &port));
-	if (!err) {
-		hellfs_call_begin(&c, req);
-		err = hellfs_call_end(&c, read_link(port, &target));
-		hellfs_node_release_port(np);
-	}
-	hellfs_node_put(np);
+	hellfs_call_begin(&c, req);
+	err = hellfs_call_end(&c, read_link(port, &target));
+	hellfs_node_done(np);
 	if (err)
 		fuse_reply_err(req, err);
 	else

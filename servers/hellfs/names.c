@@ -18,31 +18,6 @@
 #include <sys/sysmacros.h>
 #include <hurd/paths.h>
 
-/* The parent's node and port for one operation; *ERR set on failure.  */
-static struct hellfs_node *
-parent_port(fuse_ino_t ino, mach_port_t *port, int *err)
-{
-	struct hellfs_node *np = hellfs_node_get(ino);
-
-	if (!np) {
-		*err = ESTALE;
-		return NULL;
-	}
-	*err = hellfs_errno(hellfs_node_port(np, port));
-	if (*err) {
-		hellfs_node_put(np);
-		return NULL;
-	}
-	return np;
-}
-
-static void
-parent_done(struct hellfs_node *np)
-{
-	hellfs_node_release_port(np);
-	hellfs_node_put(np);
-}
-
 /* Reply to a request that made NAME in DIR with NAME's entry.  */
 static void
 reply_made(fuse_req_t req, struct hellfs_node *dir, const char *name)
@@ -95,190 +70,169 @@ make_translated(mach_port_t dir, const char *name, mode_t type, mode_t mode,
 	return err;
 }
 
-void
-hellfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+/* One change in the directory PARENT: OP(its port, NAME, ARG) under a
+ * call, then the reply: NAME's new entry if MADE, else just the result. */
+typedef error_t (*dir_op_t)(mach_port_t dir, const char *name, void *arg);
+
+static void
+in_dir(fuse_req_t req, fuse_ino_t parent, const char *name, dir_op_t op, void *arg, bool made)
 {
 	struct hellfs_call c;
 	struct hellfs_node *dir;
 	mach_port_t port;
-	char trans[64];
-	size_t len = 0;
-	error_t kerr;
 	int err;
 
 	if (!name_ok(req, name))
 		return;
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-	case S_IFIFO:
-	case S_IFSOCK:
-		break;
-	case S_IFCHR:
-	case S_IFBLK: {
-		int n = snprintf(trans, sizeof trans, "%s%c%u%c%u", S_ISCHR(mode) ? _HURD_CHRDEV
-							: _HURD_BLKDEV, 0, major(rdev), 0, minor(rdev));
-
-		len = (size_t) n + 1;
-		break;
-	}
-	default:
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (S_ISFIFO(mode) || S_ISSOCK(mode)) {
-		const char *t = S_ISFIFO(mode) ? _HURD_FIFO : _HURD_IFSOCK;
-
-		len = strlen(t) + 1;
-		memcpy(trans, t, len);
-	}
-	if (!(dir = parent_port(parent, &port, &err))) {
+	if (!(dir = hellfs_node_use(parent, &port, &err))) {
 		fuse_reply_err(req, err);
 		return;
 	}
 	hellfs_call_begin(&c, req);
-	if (S_ISREG(mode)) {
-		mach_port_t made = file_name_lookup_under(port, name, O_CREAT | O_EXCL,
-							  mode & 07777);
-
-		kerr = made == MACH_PORT_NULL ? errno : 0;
-		if (!kerr)
-			mach_port_deallocate(mach_task_self(), made);
-	} else {
-		kerr = make_translated(port, name, mode & S_IFMT, mode, trans, len);
-	}
-	err = hellfs_call_end(&c, kerr);
+	err = hellfs_call_end(&c, op(port, name, arg));
 	hellfs_node_release_port(dir);
-	if (err)
+	if (err || !made)
 		fuse_reply_err(req, err);
 	else
 		reply_made(req, dir, name);
 	hellfs_node_put(dir);
+}
+
+/* A node made of a passive translator (make_translated's arguments).  */
+struct translated {
+	mode_t type, mode;
+	char *trans;
+	size_t len;
+};
+
+static error_t
+translated_op(mach_port_t dir, const char *name, void *arg)
+{
+	struct translated *t = arg;
+
+	return make_translated(dir, name, t->type, t->mode, t->trans, t->len);
+}
+
+static error_t
+regular_op(mach_port_t dir, const char *name, void *arg)
+{
+	mach_port_t made = file_name_lookup_under(dir, name, O_CREAT | O_EXCL,
+						  *(mode_t *) arg & 07777);
+
+	if (made == MACH_PORT_NULL)
+		return errno;
+	mach_port_deallocate(mach_task_self(), made);
+	return 0;
+}
+
+void
+hellfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	char trans[64];
+	struct translated t = { mode & S_IFMT, mode, trans, 0 };
+	const char *kind;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		in_dir(req, parent, name, regular_op, &mode, true);
+		return;
+	case S_IFCHR:
+	case S_IFBLK:
+		t.len = (size_t) snprintf(trans, sizeof trans, "%s%c%u%c%u",
+					  S_ISCHR(mode) ? _HURD_CHRDEV : _HURD_BLKDEV, 0,
+					  major(rdev), 0, minor(rdev)) + 1;
+		break;
+	case S_IFIFO:
+	case S_IFSOCK:
+		kind = S_ISFIFO(mode) ? _HURD_FIFO : _HURD_IFSOCK;
+		t.len = strlen(kind) + 1;
+		memcpy(trans, kind, t.len);
+		break;
+	default:
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	in_dir(req, parent, name, translated_op, &t, true);
+}
+
+static error_t
+mkdir_op(mach_port_t dir, const char *name, void *arg)
+{
+	return dir_mkdir(dir, (char *) name, *(mode_t *) arg & 07777);
 }
 
 void
 hellfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	struct hellfs_call c;
-	struct hellfs_node *dir;
-	mach_port_t port;
-	int err;
-
-	if (!name_ok(req, name))
-		return;
-	if (!(dir = parent_port(parent, &port, &err))) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, dir_mkdir(port, (char *) name, mode & 07777));
-	hellfs_node_release_port(dir);
-	if (err)
-		fuse_reply_err(req, err);
-	else
-		reply_made(req, dir, name);
-	hellfs_node_put(dir);
+	in_dir(req, parent, name, mkdir_op, &mode, true);
 }
 
 void
 hellfs_symlink(fuse_req_t req, const char *target, fuse_ino_t parent, const char *name)
 {
-	struct hellfs_call c;
-	struct hellfs_node *dir;
-	mach_port_t port;
 	size_t tlen = strlen(target), plen = sizeof _HURD_SYMLINK;
-	char *trans;
-	int err;
+	struct translated t = { S_IFLNK, 0777, NULL, plen + tlen + 1 };
 
-	if (!name_ok(req, name))
-		return;
 	if (tlen >= 4096) {
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
-	trans = malloc(plen + tlen + 1);
-	if (!trans) {
+	t.trans = malloc(t.len);
+	if (!t.trans) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	memcpy(trans, _HURD_SYMLINK, plen);
-	memcpy(trans + plen, target, tlen + 1);
-	if (!(dir = parent_port(parent, &port, &err))) {
-		free(trans);
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, make_translated(port, name, S_IFLNK, 0777, trans, plen + tlen + 1));
-	hellfs_node_release_port(dir);
-	free(trans);
-	if (err)
-		fuse_reply_err(req, err);
-	else
-		reply_made(req, dir, name);
-	hellfs_node_put(dir);
+	memcpy(t.trans, _HURD_SYMLINK, plen);
+	memcpy(t.trans + plen, target, tlen + 1);
+	in_dir(req, parent, name, translated_op, &t, true);
+	free(t.trans);
+}
+
+static error_t
+link_op(mach_port_t dir, const char *name, void *arg)
+{
+	return dir_link(dir, *(mach_port_t *) arg, (char *) name, 1);
 }
 
 void
 hellfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
-	struct hellfs_call c;
-	struct hellfs_node *np, *dir;
-	mach_port_t port, dirport;
-	int err;
-
-	if (!name_ok(req, newname))
-		return;
-	if (!(np = parent_port(ino, &port, &err))) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	if (!(dir = parent_port(newparent, &dirport, &err))) {
-		parent_done(np);
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, dir_link(dirport, port, (char *) newname, 1));
-	hellfs_node_release_port(dir);
-	parent_done(np);
-	if (err)
-		fuse_reply_err(req, err);
-	else
-		reply_made(req, dir, newname);
-	hellfs_node_put(dir);
-}
-
-static void
-remove_name(fuse_req_t req, fuse_ino_t parent, const char *name, bool is_dir)
-{
-	struct hellfs_call c;
-	struct hellfs_node *dir;
+	struct hellfs_node *np;
 	mach_port_t port;
 	int err;
 
-	if (!name_ok(req, name))
-		return;
-	if (!(dir = parent_port(parent, &port, &err))) {
+	if (!(np = hellfs_node_use(ino, &port, &err))) {
 		fuse_reply_err(req, err);
 		return;
 	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, is_dir ? dir_rmdir(port, (char *) name)
-					 : dir_unlink(port, (char *) name));
-	parent_done(dir);
-	fuse_reply_err(req, err);
+	in_dir(req, newparent, newname, link_op, &port, true);
+	hellfs_node_done(np);
+}
+
+static error_t
+unlink_op(mach_port_t dir, const char *name, void *arg)
+{
+	(void) arg;
+	return dir_unlink(dir, (char *) name);
+}
+
+static error_t
+rmdir_op(mach_port_t dir, const char *name, void *arg)
+{
+	(void) arg;
+	return dir_rmdir(dir, (char *) name);
 }
 
 void
 hellfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	remove_name(req, parent, name, false);
+	in_dir(req, parent, name, unlink_op, NULL, false);
 }
 
 void
 hellfs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	remove_name(req, parent, name, true);
+	in_dir(req, parent, name, rmdir_op, NULL, false);
 }
 
 void
@@ -300,12 +254,12 @@ hellfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t ne
 	}
 	if (!name_ok(req, name) || !name_ok(req, newname))
 		return;
-	if (!(from = parent_port(parent, &fromport, &err))) {
+	if (!(from = hellfs_node_use(parent, &fromport, &err))) {
 		fuse_reply_err(req, err);
 		return;
 	}
-	if (!(to = parent_port(newparent, &toport, &err))) {
-		parent_done(from);
+	if (!(to = hellfs_node_use(newparent, &toport, &err))) {
+		hellfs_node_done(from);
 		fuse_reply_err(req, err);
 		return;
 	}
@@ -322,8 +276,8 @@ hellfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t ne
 		}
 	}
 	err = hellfs_call_end(&c, kerr);
-	parent_done(from);
-	parent_done(to);
+	hellfs_node_done(from);
+	hellfs_node_done(to);
 	fuse_reply_err(req, err);
 }
 
@@ -343,7 +297,7 @@ hellfs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 
 	if (!name_ok(req, name))
 		return;
-	if (!(dir = parent_port(parent, &port, &err))) {
+	if (!(dir = hellfs_node_use(parent, &port, &err))) {
 		fuse_reply_err(req, err);
 		return;
 	}

@@ -406,6 +406,30 @@ hellfs_node_release_port(struct hellfs_node *np)
 	pthread_mutex_unlock(&table_lock);
 }
 
+struct hellfs_node *
+hellfs_node_use(fuse_ino_t ino, mach_port_t *port, int *err)
+{
+	struct hellfs_node *np = hellfs_node_get(ino);
+
+	if (!np) {
+		*err = ESTALE;
+		return NULL;
+	}
+	*err = hellfs_errno(hellfs_node_port(np, port));
+	if (*err) {
+		hellfs_node_put(np);
+		return NULL;
+	}
+	return np;
+}
+
+void
+hellfs_node_done(struct hellfs_node *np)
+{
+	hellfs_node_release_port(np);
+	hellfs_node_put(np);
+}
+
 void
 hellfs_node_renamed(struct hellfs_node *newparent, const char *name, const io_statbuf_t *st)
 {
