@@ -41,6 +41,10 @@ has_bytes "$m/greeting" "hi"
 [ "$(stat -c '%F %A %s' "$m/greeting")" = "regular file -r--r--r-- 2" ] ||
 	fail "the translated /greeting shows as $(stat -c '%F %A %s' "$m/greeting")"
 ls -l "$m" | grep -Eq '^-r--r--r-- .* 2 .* greeting$' || fail "ls -l does not show greeting: $(ls -l "$m")"
+# Its inode number is not the Linux file's under it (another translator's
+# numbers are mixed into a range of their own).
+[ "$(stat -c %i "$m/greeting")" != "$(stat -c %i "$root/greeting")" ] ||
+	fail "the translated greeting has the Linux file's inode number"
 [ "$(cat "$m/greeting" "$m/greeting")" = "hihi" ] || fail "two reads of greeting"
 # The translator's node is not rootfs's: no write goes to it (hello
 # serves reading only), and the Linux file under it stays empty.
@@ -305,5 +309,28 @@ expect_error "Read-only file system" mkdir "$scratch/ro/dir"
 "$hell" umount "$scratch/ro" || fail "hell umount"
 is_mounted "$scratch/ro" && fail "still mounted after hell umount"
 "$hell" status | grep -q "mount: $scratch/ro " && fail "hell status lists an unmounted mount"
+expect_error "$scratch/ro" "$hell" umount "$scratch/ro"
+
+# ---- timeout=0: no kernel cache, Linux's changes are seen at once --------
+mkdir "$scratch/nocache"
+mount_env -o timeout=0 "$scratch/nocache"
+printf 'one\n' >"$root/fresh-file"
+has_bytes "$scratch/nocache/fresh-file" $'one\n'
+printf 'two, longer\n' >"$root/fresh-file"
+has_bytes "$scratch/nocache/fresh-file" $'two, longer\n'
+rm "$root/fresh-file"
+[ ! -e "$scratch/nocache/fresh-file" ] || fail "timeout=0: a file Linux removed is still seen"
+
+# ---- Bad options: a clear refusal, nothing mounted, nothing left ---------
+mkdir "$scratch/bad"
+mountpoints+=("$scratch/bad")
+for opt in max_ports=lots rpc_timeout=-1 timeout=soon max_ports=0; do
+	expect_error "${opt%%=*}" "$hell" mount -o "$opt" "$scratch/bad"
+	is_mounted "$scratch/bad" && fail "hell mount -o $opt mounted"
+done
+expect_error "/no/such/node: No such file or directory" "$hell" mount --node /no/such/node "$scratch/bad"
+is_mounted "$scratch/bad" && fail "hell mount --node /no/such/node mounted"
+[ "$(ls "$HELL_HOME/mounts" | wc -l)" = 2 ] ||
+	fail "mount records after the refused mounts: $(ls "$HELL_HOME/mounts")"
 
 hellfs_finish

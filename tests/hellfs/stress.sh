@@ -20,6 +20,7 @@ lines=50
 head -c 2097152 /dev/urandom >"$root/shared"
 shared_sum=$(sha256sum <"$root/shared")
 : >"$mnt/log"
+: >"$mnt/blocks"
 
 # writer N: its own directory w$N, files of random sizes (some over the
 # 128 KiB a single FUSE write carries); a manifest of what it leaves.
@@ -49,6 +50,13 @@ writer() {
 	done
 	for i in $(seq $lines); do
 		printf 'writer %d line %d\n' "$n" "$i" >>"$mnt/log" || { echo "w$n: log line $i"; return 1; }
+	done
+	# Its own 64 KiB block of one shared file, rewritten while the others
+	# write theirs; the last version stays.
+	for i in 1 2 3 4 5; do
+		head -c 65536 /dev/urandom >"$scratch/block$n"
+		dd if="$scratch/block$n" of="$mnt/blocks" bs=65536 seek=$((n - 1)) conv=notrunc status=none ||
+			{ echo "w$n: block $i"; return 1; }
 	done
 	(cd "$own" && sha256sum -- * >"$scratch/manifest$n")
 	[ "$(ls "$dir" | sort)" = "$(ls "$own" | sort)" ] ||
@@ -107,6 +115,13 @@ for n in $(seq $writers); do
 		grep -qx "$(seq -s' ' $lines)" || fail "writer $n's lines are not all in the log"
 done
 cmp -s "$mnt/log" "$root/log" || fail "the log through the mount differs from Linux's"
+for n in $(seq $writers); do
+	for where in "$mnt" "$root"; do
+		cmp -s "$scratch/block$n" <(dd if="$where/blocks" bs=65536 skip=$((n - 1)) count=1 status=none) ||
+			fail "writer $n's block of the shared file in $where is not its last version"
+	done
+done
+[ "$(stat -c %s "$root/blocks")" = $((writers * 65536)) ] || fail "the shared file has $(stat -c %s "$root/blocks") bytes"
 note "$writers writers and $readers readers: $((t1 - t0)) ms"
 
 hellfs_finish
