@@ -339,7 +339,8 @@ cmd_mount(int argc, char **argv)
 		if (got > 0)
 			fprintf(stderr, "%s: mount: %s\n", prog, msg);
 		else
-			fprintf(stderr, "%s: mount: hellfs ended without a word (see %s)\n", prog, log);
+			fprintf(stderr, "%s: mount: hellfs ended without a word\n", prog);
+		fprintf(stderr, "%s: hellfs's output is in %s\n", prog, log);
 		return 1;
 	}
 	if (asprintf(&rec, "%s/%d", e.mounts, (int) pid) < 0)

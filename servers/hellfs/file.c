@@ -56,9 +56,10 @@ hellfs_open_flags(int linux_flags)
 		flags = O_READ | O_WRITE;
 		break;
 	}
-	/* O_CREAT, O_EXCL and O_TRUNC were the kernel's to do (lookup,
-	 * create, setattr) before the open; the rest is the open's.  */
-	flags |= linux_flags & (O_APPEND | O_NONBLOCK | O_SYNC | O_NOATIME);
+	/* O_CREAT and O_EXCL were the kernel's to do (lookup, create) before
+	 * the open.  O_TRUNC comes with the open (libfuse asks the kernel for
+	 * FUSE_CAP_ATOMIC_O_TRUNC), and the server truncates as it opens.  */
+	flags |= linux_flags & (O_APPEND | O_NONBLOCK | O_SYNC | O_NOATIME | O_TRUNC);
 	return flags;
 }
 

@@ -269,6 +269,15 @@ main(int argc, char **argv)
 	mach_port_t root;
 	int result;
 
+	/* The ready descriptor first, so that any complaint about the
+	 * other arguments reaches hell mount.  */
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--ready-fd")) {
+			ready_fd = (int) number("--ready-fd", argv[i + 1], 0);
+			/* Not for fusermount3 and the like to inherit: hell
+			 * mount reads up to the end of the line.  */
+			fcntl(ready_fd, F_SETFD, FD_CLOEXEC);
+		}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--node") && i + 1 < argc) {
 			node = argv[++i];
@@ -277,10 +286,7 @@ main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "-o", 2) && argv[i][2]) {
 			parse_o(argv[i] + 2, &fuse_opts);
 		} else if (!strcmp(argv[i], "--ready-fd") && i + 1 < argc) {
-			ready_fd = (int) number("--ready-fd", argv[++i], 0);
-			/* Not for fusermount3 and the like to inherit: hell
-			 * mount reads up to the end of the line.  */
-			fcntl(ready_fd, F_SETFD, FD_CLOEXEC);
+			i++;	/* taken above */
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -320,8 +326,10 @@ main(int argc, char **argv)
 	if (fuse_set_signal_handlers(se) != 0)
 		fail("cannot set signal handlers");
 	if (fuse_session_mount(se, mnt) != 0)
-		fail("cannot mount on %s (see the message above; is fusermount3 installed, "
-		     "and is allow_other allowed in /etc/fuse.conf if you asked for it?)", mnt);
+		fail("cannot mount on %s: FUSE refused (fusermount3's or libfuse's message "
+		     "precedes this one in hellfs's output; is fusermount3 installed, is "
+		     "/dev/fuse a working FUSE device, and is allow_other allowed in "
+		     "/etc/fuse.conf if you asked for it?)", mnt);
 	ready();
 	{
 		pthread_t watcher;
