@@ -217,16 +217,18 @@ make_files(const struct config *c, unsigned char *buf)
 		char *sub = xasprintf("%s/d%03d", meta, d);
 		if (mkdir(sub, 0755) < 0)
 			bench_fail(true, "mkdir %s", sub);
+		int dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			bench_fail(true, "open %s", sub);
 		for (int f = 0; f < c->files_per_dir; f++) {
 			char name[32];
 			snprintf(name, sizeof name, "f%03d", f);
-			int dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			int ffd = dfd < 0 ? -1 : openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			int ffd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 			if (ffd < 0)
 				bench_fail(true, "create %s/%s", sub, name);
 			close(ffd);
-			close(dfd);
 		}
+		close(dfd);
 		free(sub);
 	}
 	free(meta);
