@@ -30,56 +30,54 @@ hellfs_stat_to_linux(const io_statbuf_t *hst, struct stat *st)
 	st->st_ctim = hst->st_ctim;
 }
 
-int
-hellfs_stat_port(fuse_req_t req, mach_port_t port, io_statbuf_t *st)
-{
-	struct hellfs_call c;
+/* Run OP(port, ARG) for REQ under a call, on the open file's port if FI
+ * has one, else on the node's; returns an errno.  */
+typedef error_t (*attr_op_t)(mach_port_t port, void *arg);
 
-	hellfs_call_begin(&c, req);
-	return hellfs_call_end(&c, io_stat(port, st));
-}
-
-/* The port an attribute operation uses: the open file's, or the node's.
- * *NP is set when the node's port was taken (to be released).  */
 static int
-attr_port(fuse_ino_t ino, struct fuse_file_info *fi, struct hellfs_node **np, mach_port_t *port)
+attr_call(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, attr_op_t op, void *arg)
 {
+	struct hellfs_node *np = NULL;
+	struct hellfs_call c;
+	mach_port_t port;
 	int err;
 
-	*np = NULL;
-	if (fi && fi->fh) {
-		*port = ((struct hellfs_file *) (uintptr_t) fi->fh)->port;
-		return 0;
-	}
-	*np = hellfs_node_use(ino, port, &err);
+	if (fi && fi->fh)
+		port = ((struct hellfs_file *) (uintptr_t) fi->fh)->port;
+	else if (!(np = hellfs_node_use(ino, &port, &err)))
+		return err;
+	hellfs_call_begin(&c, req);
+	err = hellfs_call_end(&c, op(port, arg));
+	if (np)
+		hellfs_node_done(np);
 	return err;
 }
 
 static void
-attr_port_done(struct hellfs_node *np)
+reply_attr(fuse_req_t req, int err, const io_statbuf_t *hst)
 {
-	if (np)
-		hellfs_node_done(np);
+	struct stat st;
+
+	if (err) {
+		fuse_reply_err(req, err);
+		return;
+	}
+	hellfs_stat_to_linux(hst, &st);
+	fuse_reply_attr(req, &st, hellfs_opt.timeout);
+}
+
+static error_t
+stat_op(mach_port_t port, void *arg)
+{
+	return io_stat(port, arg);
 }
 
 void
 hellfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct hellfs_node *np;
-	mach_port_t port;
 	io_statbuf_t hst;
-	struct stat st;
-	int err = attr_port(ino, fi, &np, &port);
 
-	if (!err)
-		err = hellfs_stat_port(req, port, &hst);
-	attr_port_done(np);
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_stat_to_linux(&hst, &st);
-	fuse_reply_attr(req, &st, hellfs_opt.timeout);
+	reply_attr(req, attr_call(req, ino, fi, stat_op, &hst), &hst);
 }
 
 static struct timespec
@@ -110,67 +108,66 @@ set_size(mach_port_t port, bool writable, off_t size)
 	return err;
 }
 
+struct setattr {
+	const struct stat *attr;
+	int to_set;
+	bool writable;			/* the port is an open file's, for writing */
+	io_statbuf_t result;
+};
+
+static error_t
+setattr_op(mach_port_t port, void *arg)
+{
+	struct setattr *a = arg;
+	const struct stat *attr = a->attr;
+	int to_set = a->to_set;
+	error_t err = 0;
+
+	if (to_set & FUSE_SET_ATTR_MODE)
+		err = file_chmod(port, attr->st_mode & 07777);
+	if (!err && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		err = file_chown(port, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t) -1,
+				 to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t) -1);
+	if (!err && (to_set & FUSE_SET_ATTR_SIZE))
+		err = set_size(port, a->writable, attr->st_size);
+	if (!err && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+			       FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)))
+		err = file_utimens(port,
+				   hurd_time(attr, to_set, FUSE_SET_ATTR_ATIME,
+					     FUSE_SET_ATTR_ATIME_NOW, false),
+				   hurd_time(attr, to_set, FUSE_SET_ATTR_MTIME,
+					     FUSE_SET_ATTR_MTIME_NOW, true));
+	if (!err)
+		err = io_stat(port, &a->result);
+	return err;
+}
+
 void
 hellfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	       struct fuse_file_info *fi)
 {
-	struct hellfs_node *np;
-	struct hellfs_call c;
-	mach_port_t port;
-	io_statbuf_t hst;
-	struct stat st;
-	error_t kerr = 0;
-	int err = attr_port(ino, fi, &np, &port);
-	bool writable = fi && fi->fh &&
-			(((struct hellfs_file *) (uintptr_t) fi->fh)->hurd_flags & O_WRITE);
+	struct setattr a = {
+		.attr = attr,
+		.to_set = to_set,
+		.writable = fi && fi->fh &&
+			    (((struct hellfs_file *) (uintptr_t) fi->fh)->hurd_flags & O_WRITE),
+	};
 
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	if (to_set & FUSE_SET_ATTR_MODE)
-		kerr = file_chmod(port, attr->st_mode & 07777);
-	if (!kerr && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-		kerr = file_chown(port, to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t) -1,
-				  to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t) -1);
-	if (!kerr && (to_set & FUSE_SET_ATTR_SIZE))
-		kerr = set_size(port, writable, attr->st_size);
-	if (!kerr && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
-				FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)))
-		kerr = file_utimens(port,
-				    hurd_time(attr, to_set, FUSE_SET_ATTR_ATIME,
-					      FUSE_SET_ATTR_ATIME_NOW, false),
-				    hurd_time(attr, to_set, FUSE_SET_ATTR_MTIME,
-					      FUSE_SET_ATTR_MTIME_NOW, true));
-	if (!kerr)
-		kerr = io_stat(port, &hst);
-	err = hellfs_call_end(&c, kerr);
-	attr_port_done(np);
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_stat_to_linux(&hst, &st);
-	fuse_reply_attr(req, &st, hellfs_opt.timeout);
+	reply_attr(req, attr_call(req, ino, fi, setattr_op, &a), &a.result);
+}
+
+static error_t
+check_access_op(mach_port_t port, void *arg)
+{
+	return file_check_access(port, arg);
 }
 
 void
 hellfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
-	struct hellfs_node *np;
-	struct hellfs_call c;
-	mach_port_t port;
 	int allowed = 0, want = 0;
-	int err = attr_port(ino, NULL, &np, &port);
+	int err = attr_call(req, ino, NULL, check_access_op, &allowed);
 
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, file_check_access(port, &allowed));
-	attr_port_done(np);
 	if (!err) {
 		if (mask & R_OK)
 			want |= HURD_O_READ;
@@ -184,23 +181,19 @@ hellfs_access(fuse_req_t req, fuse_ino_t ino, int mask)
 	fuse_reply_err(req, err);
 }
 
+static error_t
+statfs_op(mach_port_t port, void *arg)
+{
+	return file_statfs(port, arg);
+}
+
 void
 hellfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-	struct hellfs_node *np;
-	struct hellfs_call c;
-	mach_port_t port;
 	fsys_statfsbuf_t hs;
 	struct statvfs sv;
-	int err = attr_port(ino, NULL, &np, &port);
+	int err = attr_call(req, ino, NULL, statfs_op, &hs);
 
-	if (err) {
-		fuse_reply_err(req, err);
-		return;
-	}
-	hellfs_call_begin(&c, req);
-	err = hellfs_call_end(&c, file_statfs(port, &hs));
-	attr_port_done(np);
 	if (err) {
 		fuse_reply_err(req, err);
 		return;

@@ -52,7 +52,7 @@ read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_fil
 						      size, &amount));
 		if (err)
 			break;
-		for (; n < amount && !full; n++) {
+		for (; n < amount; n++) {
 			struct hurd_dirent_view d;
 			char name[256];
 			struct fuse_entry_param e;
@@ -67,6 +67,9 @@ read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_fil
 			}
 			memcpy(name, d.name, d.namelen);
 			name[d.namelen] = '\0';
+			/* What the record itself tells: enough for readdir, and
+			 * for readdirplus where the lookup fails (the kernel
+			 * then asks again with a lookup of its own).  */
 			memset(&e, 0, sizeof e);
 			e.attr.st_ino = hellfs_linux_ino(f->dir_fsid, d.ino);
 			e.attr.st_mode = d.type == DT_UNKNOWN ? 0 : (mode_t) DTTOIF(d.type);
@@ -74,25 +77,18 @@ read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_fil
 				need = fuse_add_direntry(req, out + used, size - used, name,
 							 &e.attr, entry + n + 1);
 			} else {
+				/* Room first: an entry looked up counts as one
+				 * of the kernel's lookups, so it must go in.  */
 				need = fuse_add_direntry_plus(req, NULL, 0, name, NULL, 0);
-				if (need <= size - used && !dot_or_dotdot(&d) &&
-				    hellfs_lookup_entry(req, dir, name, &e) != 0) {
-					/* Listed without attributes: the kernel
-					 * asks again with a lookup.  */
-					memset(&e, 0, sizeof e);
-					e.attr.st_ino = hellfs_linux_ino(f->dir_fsid, d.ino);
-					e.attr.st_mode = d.type == DT_UNKNOWN
-							 ? 0 : (mode_t) DTTOIF(d.type);
+				if (need <= size - used) {
+					if (!dot_or_dotdot(&d))
+						(void) hellfs_lookup_entry(req, dir, name, &e);
+					fuse_add_direntry_plus(req, out + used, size - used, name,
+							       &e, entry + n + 1);
 				}
-				if (need <= size - used)
-					need = fuse_add_direntry_plus(req, out + used, size - used,
-								      name, &e, entry + n + 1);
 			}
 			if (need > size - used) {
 				full = true;
-				if (plus && e.ino)
-					hellfs_node_forget((struct hellfs_node *) (uintptr_t) e.ino,
-							   1);
 				break;
 			}
 			used += need;

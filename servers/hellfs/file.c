@@ -180,18 +180,21 @@ hellfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_
 	/* A file of rootfs is read until SIZE or its end, since the kernel
 	 * takes a short read for the end of the file; a translator's read
 	 * (direct_io) gives what one io_read gives, like a device's.  */
+	if (!out)
+		out = inline_buf;
 	do {
-		char *data = out ? out + got : inline_buf + got;
-		mach_msg_type_number_t len = (mach_msg_type_number_t) (size - got);
+		char *dst = out + got, *data = dst;
+		mach_msg_type_number_t len = (mach_msg_type_number_t) (size - got), got_len;
 
 		kerr = io_read(f->port, &data, &len, off + (off_t) got, size - got);
 		if (kerr)
 			break;
+		got_len = len;
 		if (len > size - got)
 			len = (mach_msg_type_number_t) (size - got);	/* a server's excess */
-		if (data != (out ? out + got : inline_buf + got)) {
-			memcpy(out ? out + got : inline_buf + got, data, len);
-			vm_deallocate(mach_task_self(), (vm_address_t) data, len);
+		if (data != dst) {
+			memcpy(dst, data, len);
+			vm_deallocate(mach_task_self(), (vm_address_t) data, got_len);
 		}
 		got += len;
 		if (len == 0)
@@ -201,8 +204,9 @@ hellfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_
 	if (err && got == 0)
 		fuse_reply_err(req, err);
 	else
-		fuse_reply_buf(req, out ? out : inline_buf, got);
-	free(out);
+		fuse_reply_buf(req, out, got);
+	if (out != inline_buf)
+		free(out);
 }
 
 void

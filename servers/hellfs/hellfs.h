@@ -68,7 +68,6 @@ struct hellfs_node {
 	unsigned busy;			/* operations using PORT now */
 	struct hellfs_node *hash_next;
 	struct hellfs_node *lru_prev, *lru_next;	/* nodes holding a port */
-	bool in_table;
 };
 
 error_t hellfs_node_init_root(mach_port_t port);
@@ -107,8 +106,6 @@ void hellfs_node_renamed(struct hellfs_node *newparent, const char *name, const 
 /* The inode number Linux sees for (FSID, INO).  */
 uint64_t hellfs_linux_ino(uint64_t fsid, uint64_t ino);
 
-/* How many nodes and node ports there are (for the log and the tests).  */
-void hellfs_node_counts(unsigned long *nodes, unsigned long *ports);
 
 /* ---- call.c ---------------------------------------------------------- */
 
@@ -134,8 +131,6 @@ int hellfs_errno(error_t err);
 /* ---- attr.c ---------------------------------------------------------- */
 
 void hellfs_stat_to_linux(const io_statbuf_t *hst, struct stat *st);
-/* io_stat of PORT on behalf of REQ.  */
-int hellfs_stat_port(fuse_req_t req, mach_port_t port, io_statbuf_t *st);
 
 void hellfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void hellfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,

@@ -29,7 +29,7 @@
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hellfs_node *hash[HASH_SIZE];
 static struct hellfs_node *lru_head, *lru_tail;	/* most recent first */
-static unsigned long node_count, port_count;
+static unsigned long port_count;
 static struct hellfs_node *root;
 
 static size_t
@@ -137,19 +137,16 @@ maybe_free(struct hellfs_node *np, mach_port_t *port)
 	*port = MACH_PORT_NULL;
 	if (np->nlookup || np->refs || np == root)
 		return NULL;
-	if (np->in_table) {
-		struct hellfs_node **pp = &hash[bucket(np->fsid, np->ino)];
+	struct hellfs_node **pp = &hash[bucket(np->fsid, np->ino)];
 
-		while (*pp != np)
-			pp = &(*pp)->hash_next;
-		*pp = np->hash_next;
-	}
+	while (*pp != np)
+		pp = &(*pp)->hash_next;
+	*pp = np->hash_next;
 	if (MACH_PORT_VALID(np->port)) {
 		lru_unlink(np);
 		port_count--;
 		*port = np->port;
 	}
-	node_count--;
 	parent = np->parent;
 	free(np->name);
 	free(np);
@@ -190,7 +187,8 @@ hellfs_node_init_root(mach_port_t port)
 	root->type = st.st_mode & S_IFMT;
 	root->port = port;
 	root->nlookup = 1;	/* the kernel's, never forgotten */
-	node_count = port_count = 1;
+	port_count = 1;
+	hash[bucket(root->fsid, root->ino)] = root;	/* a name may lead back to it */
 	return 0;
 }
 
@@ -246,13 +244,9 @@ hellfs_node_enter(struct hellfs_node *parent, const char *name, mach_port_t port
 	size_t b = bucket(st->st_fsid, st->st_ino);
 
 	pthread_mutex_lock(&table_lock);
-	if (st->st_fsid == root->fsid && st->st_ino == root->ino) {
-		np = root;	/* a name leading back to the root: ".." of a child */
-	} else {
-		for (np = hash[b]; np; np = np->hash_next)
-			if (np->fsid == st->st_fsid && np->ino == st->st_ino)
-				break;
-	}
+	for (np = hash[b]; np; np = np->hash_next)
+		if (np->fsid == st->st_fsid && np->ino == st->st_ino)
+			break;
 	if (np) {
 		/* Known: it keeps its port, or takes this one if it had none. */
 		if (!MACH_PORT_VALID(np->port))
@@ -302,8 +296,6 @@ hellfs_node_enter(struct hellfs_node *parent, const char *name, mach_port_t port
 	np->refs = 1;
 	np->hash_next = hash[b];
 	hash[b] = np;
-	np->in_table = true;
-	node_count++;
 	drop = port_install(np, port);
 	pthread_mutex_unlock(&table_lock);
 	port_drop(drop);
@@ -455,13 +447,4 @@ hellfs_node_renamed(struct hellfs_node *newparent, const char *name, const io_st
 	pthread_mutex_unlock(&table_lock);
 	free(copy);
 	node_unref_chain(oldparent);
-}
-
-void
-hellfs_node_counts(unsigned long *nodes, unsigned long *ports)
-{
-	pthread_mutex_lock(&table_lock);
-	*nodes = node_count;
-	*ports = port_count;
-	pthread_mutex_unlock(&table_lock);
 }
