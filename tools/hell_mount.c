@@ -211,6 +211,22 @@ match_mount(pid_t pid, const char *mnt, const char *rec, void *arg)
 	}
 }
 
+/* Record that hellfs PID serves MNT; returns the record's path.  */
+static char *
+write_record(const struct env *e, pid_t pid, const char *mnt)
+{
+	char *rec;
+	FILE *f;
+
+	if (asprintf(&rec, "%s/%d", e->mounts, (int) pid) < 0)
+		die("out of memory");
+	if ((f = fopen(rec, "w"))) {
+		fprintf(f, "%s\n", mnt);
+		fclose(f);
+	}
+	return rec;
+}
+
 int
 cmd_mount(int argc, char **argv)
 {
@@ -222,7 +238,6 @@ cmd_mount(int argc, char **argv)
 	int n = 0, fds[2], status;
 	ssize_t got = 0, r;
 	pid_t pid;
-	FILE *f;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--node") && i + 1 < argc) {
@@ -278,12 +293,7 @@ cmd_mount(int argc, char **argv)
 
 	if (foreground) {
 		/* The record names this process, which becomes hellfs.  */
-		if (asprintf(&rec, "%s/%d", e.mounts, (int) getpid()) < 0)
-			die("out of memory");
-		if ((f = fopen(rec, "w"))) {
-			fprintf(f, "%s\n", abs);
-			fclose(f);
-		}
+		rec = write_record(&e, getpid(), abs);
 		args[n++] = abs;
 		args[n] = NULL;
 		execv(hellfs, args);
@@ -343,12 +353,7 @@ cmd_mount(int argc, char **argv)
 		fprintf(stderr, "%s: hellfs's output is in %s\n", prog, log);
 		return 1;
 	}
-	if (asprintf(&rec, "%s/%d", e.mounts, (int) pid) < 0)
-		die("out of memory");
-	if ((f = fopen(rec, "w"))) {
-		fprintf(f, "%s\n", abs);
-		fclose(f);
-	}
+	rec = write_record(&e, pid, abs);
 	printf("%s mounted on %s (hellfs pid %d; hell umount %s to unmount)\n",
 	       node ? node : "the HELL name space", abs, (int) pid, abs);
 	free(rec);
