@@ -36,6 +36,16 @@ receive_port(struct ipc_space *space, mach_port_name_t name, struct ipc_port **p
 	return KERN_SUCCESS;
 }
 
+/* The same, for the space of the task TASK names: KERN_INVALID_TASK if
+ * it names none.  */
+static kern_return_t
+task_receive_port(mach_port_t task, mach_port_name_t name, struct ipc_port **port)
+{
+	struct ipc_space *space = kobject_space(task);
+
+	return space ? receive_port(space, name, port) : KERN_INVALID_TASK;
+}
+
 kern_return_t
 S_mach_port_names(mach_port_t task, mach_port_name_array_t *names,
 		  mach_msg_type_number_t *namesCnt, mach_port_type_array_t *types,
@@ -344,13 +354,8 @@ S_mach_port_set_qlimit(mach_port_t task, mach_port_name_t name, mach_port_msgcou
 kern_return_t
 S_mach_port_set_mscount(mach_port_t task, mach_port_name_t name, mach_port_mscount_t mscount)
 {
-	struct ipc_space *space = kobject_space(task);
-
-	if (!space)
-		return KERN_INVALID_TASK;
-
 	struct ipc_port *port;
-	kern_return_t kr = receive_port(space, name, &port);
+	kern_return_t kr = task_receive_port(task, name, &port);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -590,13 +595,8 @@ S_mach_port_extract_right(mach_port_t task, mach_port_name_t name, mach_msg_type
 kern_return_t
 S_mach_port_get_receive_status(mach_port_t task, mach_port_name_t name, mach_port_status_t *status)
 {
-	struct ipc_space *space = kobject_space(task);
-
-	if (!space)
-		return KERN_INVALID_TASK;
-
 	struct ipc_port *port;
-	kern_return_t kr = receive_port(space, name, &port);
+	kern_return_t kr = task_receive_port(task, name, &port);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -617,13 +617,8 @@ S_mach_port_get_receive_status(mach_port_t task, mach_port_name_t name, mach_por
 kern_return_t
 S_mach_port_set_seqno(mach_port_t task, mach_port_name_t name, mach_port_seqno_t seqno)
 {
-	struct ipc_space *space = kobject_space(task);
-
-	if (!space)
-		return KERN_INVALID_TASK;
-
 	struct ipc_port *port;
-	kern_return_t kr = receive_port(space, name, &port);
+	kern_return_t kr = task_receive_port(task, name, &port);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -635,13 +630,8 @@ S_mach_port_set_seqno(mach_port_t task, mach_port_name_t name, mach_port_seqno_t
 kern_return_t
 S_mach_port_set_protected_payload(mach_port_t task, mach_port_name_t name, rpc_uintptr_t payload)
 {
-	struct ipc_space *space = kobject_space(task);
-
-	if (!space)
-		return KERN_INVALID_TASK;
-
 	struct ipc_port *port;
-	kern_return_t kr = receive_port(space, name, &port);
+	kern_return_t kr = task_receive_port(task, name, &port);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -654,13 +644,8 @@ S_mach_port_set_protected_payload(mach_port_t task, mach_port_name_t name, rpc_u
 kern_return_t
 S_mach_port_clear_protected_payload(mach_port_t task, mach_port_name_t name)
 {
-	struct ipc_space *space = kobject_space(task);
-
-	if (!space)
-		return KERN_INVALID_TASK;
-
 	struct ipc_port *port;
-	kern_return_t kr = receive_port(space, name, &port);
+	kern_return_t kr = task_receive_port(task, name, &port);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
