@@ -88,7 +88,12 @@ reauth_S_auth_server_authenticate(auth_t handle, mach_port_t reply,
 	pthread_mutex_lock(&rv_lock);
 	refuse = refuse_next;
 	refuse_next = 0;
-	/* The user gets the port whatever the ids. */
+	/* The user gets the port whatever the ids.  A refusal is an error
+	 * reply, after which mach_msg_server destroys the request's rights,
+	 * NEWPORT among them, perhaps before the user's side has moved it
+	 * on: the user's side gets a reference of its own. */
+	if (refuse)
+		mach_port_mod_refs(mach_task_self(), newport, MACH_PORT_RIGHT_SEND, 1);
 	rv_rendezvous = rendezvous;
 	rv_newport = newport;
 	pthread_cond_broadcast(&rv_changed);
